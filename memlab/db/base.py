@@ -1,0 +1,85 @@
+"""The `MemoryDb` protocol: what `Memory` needs from a store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal, Protocol, runtime_checkable
+
+import pandas as pd
+
+from memlab.schema import LlmCall, MemoryEvent, MemoryOp, Run, SessionSummary, UserMemory
+
+__all__ = ["MemoryDb"]
+
+
+@runtime_checkable
+class MemoryDb(Protocol):
+    """A user-scoped store of memories, their history, runs, summaries and model calls."""
+
+    path: str
+
+    def flush(self) -> None:
+        """Make every accepted write durable."""
+
+    def close(self) -> None:
+        """Flush and release the store."""
+
+    def add_memory(self, user_id: str, memory: UserMemory, *, cause: str = "api") -> UserMemory:
+        """Store one memory; return it with its id."""
+
+    def upsert_memories(
+        self, user_id: str, memories: Sequence[UserMemory], *, cause: str = "api"
+    ) -> list[UserMemory]:
+        """Insert or replace several memories in one transaction."""
+
+    def import_memories_df(
+        self, df: pd.DataFrame, *, user_id: str | None = None, cause: str = "import"
+    ) -> int:
+        """Bulk-add memories from a DataFrame."""
+
+    def delete_memory(self, user_id: str, memory_id: str, *, cause: str = "api") -> UserMemory:
+        """Delete one memory of the user and return it."""
+
+    def apply_ops(self, user_id: str, ops: Sequence[MemoryOp], *, cause: str) -> list[MemoryEvent]:
+        """Apply model-proposed ops, rejecting invalid ones with a recorded reason."""
+
+    def clear(self, user_id: str | None = None, *, all_users: bool = False) -> None:
+        """Delete one user's data, or everyone's with `all_users=True`."""
+
+    def get_memory(self, user_id: str, memory_id: str) -> UserMemory | None:
+        """One memory of the user, or None."""
+
+    def list_memories(
+        self,
+        user_id: str,
+        *,
+        order: Literal["oldest", "newest"] = "oldest",
+        limit: int | None = None,
+    ) -> list[UserMemory]:
+        """The user's memories by last update."""
+
+    def count_memories(self, user_id: str) -> int:
+        """How many memories the user has."""
+
+    def add_runs(self, runs: Iterable[Run]) -> None:
+        """Store runs with their messages."""
+
+    def get_runs(
+        self, user_id: str, session_id: str | None = None, *, last_n: int | None = None
+    ) -> list[Run]:
+        """The user's runs in order."""
+
+    def upsert_summary(self, summary: SessionSummary) -> None:
+        """Store or replace a session summary."""
+
+    def get_summary(self, user_id: str, session_id: str) -> SessionSummary | None:
+        """One session summary, or None."""
+
+    def list_summaries(self, user_id: str) -> list[SessionSummary]:
+        """Every session summary of the user."""
+
+    def delete_summary(self, user_id: str, session_id: str) -> bool:
+        """Delete a session summary; return whether it existed."""
+
+    def record_llm_call(self, call: LlmCall) -> None:
+        """Append to the model-call ledger."""

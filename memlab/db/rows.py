@@ -1,0 +1,147 @@
+"""Conversions between pydantic records and DuckDB rows / Arrow tables.
+
+Timestamps are stored as naive UTC `TIMESTAMP`s and come back as aware UTC datetimes; lists
+are native `VARCHAR[]`; tool calls are JSON text. Nothing is pickled or `eval`'d.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pyarrow as pa
+
+from memlab.schema import Message, SessionSummary, ToolCall, UserMemory
+
+__all__ = [
+    "MEMORY_COLUMNS",
+    "MESSAGE_COLUMNS",
+    "events_table",
+    "memories_table",
+    "memory_from_row",
+    "message_from_row",
+    "messages_table",
+    "naive_utc",
+    "summary_from_row",
+]
+
+MEMORY_COLUMNS = (
+    "memory_id, user_id, memory, topics, input, source_message_ids, created_at, updated_at"
+)
+MESSAGE_COLUMNS = (
+    "message_id, role, content, created_at, name, tool_call_id, tool_calls, from_history"
+)
+_STR = pa.string()
+_LIST = pa.list_(pa.string())
+_TS = pa.timestamp("us")
+
+
+def naive_utc(value: datetime) -> datetime:
+    """Return `value` as a naive UTC datetime, the form stored in `TIMESTAMP` columns."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.replace(tzinfo=None)
+
+
+def _aware(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC)
+
+
+def memory_from_row(row: Sequence[Any]) -> UserMemory:
+    """Build a `UserMemory` from a row selected with `MEMORY_COLUMNS` (user_id is dropped)."""
+    memory_id, _user, text, topics, input_, sources, created, updated = row
+    return UserMemory.model_construct(
+        memory_id=memory_id,
+        memory=text,
+        topics=list(topics),
+        input=input_,
+        source_message_ids=list(sources),
+        created_at=_aware(created),
+        updated_at=_aware(updated),
+    )
+
+
+def message_from_row(row: Sequence[Any]) -> Message:
+    """Build a `Message` from a row selected with `MESSAGE_COLUMNS`."""
+    mid, role, content, created, name, tool_call_id, tool_calls, from_history = row
+    return Message(
+        id=mid,
+        role=role,
+        content=content,
+        created_at=_aware(created),
+        name=name,
+        tool_call_id=tool_call_id,
+        tool_calls=[ToolCall.model_validate(c) for c in json.loads(tool_calls)],
+        from_history=from_history,
+    )
+
+
+def summary_from_row(row: Sequence[Any]) -> SessionSummary:
+    """Build a `SessionSummary` from (user_id, session_id, summary, topics, run_ids, updated_at)."""
+    user_id, session_id, summary, topics, run_ids, updated = row
+    return SessionSummary(
+        user_id=user_id,
+        session_id=session_id,
+        summary=summary,
+        topics=list(topics),
+        run_ids=list(run_ids),
+        updated_at=_aware(updated),
+    )
+
+
+def memories_table(rows: Sequence[tuple[Any, ...]]) -> pa.Table:
+    """Arrow table of memory rows in `MEMORY_COLUMNS` order, for one batched insert."""
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
+    return pa.table(
+        {
+            "memory_id": pa.array(cols[0], _STR),
+            "user_id": pa.array(cols[1], _STR),
+            "memory": pa.array(cols[2], _STR),
+            "topics": pa.array(cols[3], _LIST),
+            "input": pa.array(cols[4], _STR),
+            "source_message_ids": pa.array(cols[5], _LIST),
+            "created_at": pa.array(cols[6], _TS),
+            "updated_at": pa.array(cols[7], _TS),
+        }
+    )
+
+
+EVENT_COLUMNS = (
+    "event_id, user_id, memory_id, op, status, before, after, source_message_ids, cause, reason,"
+    " created_at"
+)
+
+
+def events_table(rows: Sequence[tuple[Any, ...]]) -> pa.Table:
+    """Arrow table of event rows in `EVENT_COLUMNS` order."""
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 11
+    names = [c.strip() for c in EVENT_COLUMNS.split(",")]
+    types = [_STR, _STR, _STR, _STR, _STR, _STR, _STR, _LIST, _STR, _STR, _TS]
+    return pa.table({n: pa.array(c, t) for n, c, t in zip(names, cols, types, strict=True)})
+
+
+def messages_table(
+    user_id: str, run_id: str, session_id: str, messages: Sequence[Message]
+) -> pa.Table:
+    """Arrow table of one run's messages, in the `messages` table's column order."""
+    n = len(messages)
+    return pa.table(
+        {
+            "message_id": pa.array([m.id for m in messages], _STR),
+            "run_id": pa.array([run_id] * n, _STR),
+            "session_id": pa.array([session_id] * n, _STR),
+            "user_id": pa.array([user_id] * n, _STR),
+            "position": pa.array(list(range(n)), pa.int32()),
+            "role": pa.array([m.role for m in messages], _STR),
+            "content": pa.array([m.content for m in messages], _STR),
+            "name": pa.array([m.name for m in messages], _STR),
+            "tool_call_id": pa.array([m.tool_call_id for m in messages], _STR),
+            "tool_calls": pa.array(
+                [json.dumps([c.model_dump() for c in m.tool_calls]) for m in messages], _STR
+            ),
+            "from_history": pa.array([m.from_history for m in messages], pa.bool_()),
+            "created_at": pa.array([naive_utc(m.created_at) for m in messages], _TS),
+        }
+    )

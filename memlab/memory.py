@@ -1,0 +1,291 @@
+"""`Memory`: the facade an agent holds, in the style of agno's Memory v2.
+
+Differences from agno, each on purpose: runs, messages and summaries live in the database and
+survive a restart; every read, delete and clear is scoped to one user; an unknown id is a
+`NotFoundError` naming the id and the user; reads sort and limit in SQL; nothing is `eval`'d.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from memlab.db.base import MemoryDb
+from memlab.db.duckdb_store import DuckDbMemoryDb
+from memlab.errors import ConfigError, NotFoundError
+from memlab.recall.base import Corpus, RecallHit, get_strategy
+from memlab.schema import Message, Role, Run, SessionSummary, UserMemory
+
+__all__ = ["DEFAULT_USER", "Memory"]
+
+DEFAULT_USER = "default"
+"""The user id used when a call names none (agno's convention)."""
+
+_ASSISTANT_ROLES = ("assistant",)
+
+
+class Memory:
+    """Long-term and short-term memory of an agent, stored in a `MemoryDb`.
+
+    Args:
+        db: A store, a DuckDB file path, or None for an in-memory DuckDB store.
+        user_id: The user that calls without `user_id=` act on.
+    """
+
+    def __init__(self, db: MemoryDb | str | Path | None = None, *, user_id: str = DEFAULT_USER) -> None:
+        if db is None:
+            db = DuckDbMemoryDb(":memory:")
+        elif isinstance(db, str | Path):
+            db = DuckDbMemoryDb(db)
+        elif not isinstance(db, MemoryDb):
+            raise ConfigError(
+                f"Memory(db=...) takes a MemoryDb, a file path or None, got {type(db).__name__}"
+            )
+        self.db: MemoryDb = db
+        self.user_id = _user(user_id, DEFAULT_USER)
+
+    def __repr__(self) -> str:
+        return f"Memory(db={self.db!r}, user_id={self.user_id!r})"
+
+    def _uid(self, user_id: str | None) -> str:
+        return _user(user_id, self.user_id)
+
+    # ----------------------------------------------------------------- runs (short-term memory)
+    def add_run(
+        self,
+        session_id: str,
+        run: Run | Sequence[Message | dict[str, Any]],
+        *,
+        user_id: str | None = None,
+    ) -> Run:
+        """Store one run of a session (a `Run`, or its messages) and return the stored run."""
+        uid = self._uid(user_id)
+        _text("session_id", session_id)
+        if isinstance(run, Run):
+            if user_id is not None and run.user_id != uid:
+                raise ConfigError(f"run.user_id is {run.user_id!r} but user_id={uid!r} was passed")
+            if run.session_id != session_id:
+                raise ConfigError(f"run.session_id is {run.session_id!r}, not {session_id!r}")
+            stored = run
+        else:
+            try:
+                messages = [m if isinstance(m, Message) else Message.model_validate(m) for m in run]
+            except ValidationError as exc:
+                raise ConfigError(f"a message of the run is not valid: {exc}") from exc
+            stored = Run(session_id=session_id, user_id=uid, messages=messages)
+        self.db.add_runs([stored])
+        return stored
+
+    def get_runs(self, session_id: str | None = None, *, user_id: str | None = None) -> list[Run]:
+        """The user's runs in order, of one session or of all."""
+        return self.db.get_runs(self._uid(user_id), session_id)
+
+    def get_messages_from_last_n_runs(
+        self,
+        session_id: str,
+        *,
+        last_n: int | None = None,
+        skip_role: Role | None = None,
+        skip_history_messages: bool = True,
+        user_id: str | None = None,
+    ) -> list[Message]:
+        """Messages of the session's last `last_n` runs (all runs when None), in order.
+
+        Only the first system message is kept, as agno does, so the result can be sent to a
+        model as it is.
+        """
+        runs = self.db.get_runs(self._uid(user_id), session_id, last_n=last_n)
+        out: list[Message] = []
+        seen_system = False
+        for run in runs:
+            for m in run.messages:
+                if m.role == skip_role or (skip_history_messages and m.from_history):
+                    continue
+                if m.role == "system":
+                    if seen_system:
+                        continue
+                    seen_system = True
+                out.append(m)
+        return out
+
+    def get_messages_for_session(
+        self,
+        session_id: str,
+        *,
+        user_role: Role = "user",
+        assistant_role: Sequence[str] = _ASSISTANT_ROLES,
+        skip_history_messages: bool = True,
+        user_id: str | None = None,
+    ) -> list[Message]:
+        """The session's user messages each followed by the assistant reply, in order."""
+        out: list[Message] = []
+        for run in self.db.get_runs(self._uid(user_id), session_id):
+            pending: Message | None = None
+            for m in run.messages:
+                if skip_history_messages and m.from_history:
+                    continue
+                if m.role == user_role:
+                    pending = m
+                elif m.role in assistant_role and pending is not None:
+                    out.extend((pending, m))
+                    pending = None
+        return out
+
+    # ----------------------------------------------------------------- user memories
+    def add_user_memory(self, memory: UserMemory | str, *, user_id: str | None = None) -> str:
+        """Store a fact about the user; return its memory id."""
+        return self.db.add_memory(self._uid(user_id), _memory(memory)).memory_id or ""
+
+    def add_user_memories(
+        self, memories: Iterable[UserMemory | str], *, user_id: str | None = None
+    ) -> list[str]:
+        """Store many facts in one transaction; return their ids in order."""
+        stored = self.db.upsert_memories(self._uid(user_id), [_memory(m) for m in memories])
+        return [m.memory_id or "" for m in stored]
+
+    def replace_user_memory(
+        self, memory_id: str, memory: UserMemory | str, *, user_id: str | None = None
+    ) -> str:
+        """Replace the text (and topics) of an existing memory of the user; return its id."""
+        uid = self._uid(user_id)
+        old = self.get_user_memory(memory_id, user_id=uid)
+        new = _memory(memory).model_copy(
+            update={"memory_id": memory_id, "created_at": old.created_at}
+        )
+        new = new.model_copy(update={"updated_at": max(new.updated_at, old.updated_at)})
+        self.db.upsert_memories(uid, [new])
+        return memory_id
+
+    def delete_user_memory(self, memory_id: str, *, user_id: str | None = None) -> None:
+        """Delete one memory of the user; another user's id is refused with `NotFoundError`."""
+        self.db.delete_memory(self._uid(user_id), memory_id)
+
+    def get_user_memory(self, memory_id: str, *, user_id: str | None = None) -> UserMemory:
+        """One memory of the user.
+
+        Raises:
+            NotFoundError: the user has no memory with that id.
+        """
+        uid = self._uid(user_id)
+        found = self.db.get_memory(uid, memory_id)
+        if found is None:
+            raise NotFoundError(
+                f"user {uid!r} has no memory with id {memory_id!r}; "
+                "list the user's ids with get_user_memories(user_id=...)"
+            )
+        return found
+
+    def get_user_memories(self, *, user_id: str | None = None) -> list[UserMemory]:
+        """Every memory of the user, least recently updated first."""
+        return self.db.list_memories(self._uid(user_id))
+
+    def search_user_memories(
+        self,
+        query: str | None = None,
+        *,
+        limit: int | None = None,
+        retrieval_method: str = "last_n",
+        user_id: str | None = None,
+        **options: Any,
+    ) -> list[UserMemory]:
+        """The user's memories a recall strategy picks for `query`, as agno returns them.
+
+        `retrieval_method` names a registered strategy ("last_n", "first_n", ...); extra
+        keyword `options` configure it. Use `recall()` for scores and provenance.
+        """
+        uid = self._uid(user_id)
+        if limit is None:
+            limit = max(self.db.count_memories(uid), 1)
+        hits = self.recall(query, strategy=retrieval_method, limit=limit, user_id=uid, **options)
+        return [h.memory for h in hits if h.memory is not None]
+
+    def recall(
+        self,
+        query: str | None,
+        *,
+        strategy: str = "last_n",
+        limit: int = 10,
+        over: Corpus = "memories",
+        user_id: str | None = None,
+        **options: Any,
+    ) -> list[RecallHit]:
+        """Recall at most `limit` items of the user for `query`, with scores and provenance."""
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+            raise ConfigError(f"limit must be a positive integer, got {limit!r}")
+        chosen = get_strategy(strategy, **options)
+        return chosen.search(self.db, user_id=self._uid(user_id), query=query, limit=limit, over=over)
+
+    # ----------------------------------------------------------------- session summaries
+    def get_session_summary(self, session_id: str, *, user_id: str | None = None) -> SessionSummary | None:
+        """The stored summary of a session, or None when it has none yet."""
+        return self.db.get_summary(self._uid(user_id), session_id)
+
+    def get_session_summaries(self, *, user_id: str | None = None) -> list[SessionSummary]:
+        """Every session summary of the user."""
+        return self.db.list_summaries(self._uid(user_id))
+
+    def add_session_summary(self, summary: SessionSummary) -> None:
+        """Store a summary written elsewhere (a model call, an import)."""
+        self.db.upsert_summary(summary)
+
+    def delete_session_summary(self, session_id: str, *, user_id: str | None = None) -> None:
+        """Delete the summary of a session.
+
+        Raises:
+            NotFoundError: the session has no summary for that user.
+        """
+        uid = self._uid(user_id)
+        if not self.db.delete_summary(uid, session_id):
+            raise NotFoundError(f"user {uid!r} has no summary for session {session_id!r}")
+
+    # ----------------------------------------------------------------- housekeeping
+    def clear(self, *, user_id: str | None = None, all_users: bool = False) -> None:
+        """Delete one user's memories, runs and summaries; `all_users=True` clears everyone.
+
+        Unlike agno, a bare `clear()` does not wipe other users: pass `user_id=` or
+        `all_users=True`. The event history stays as the audit trail.
+        """
+        if all_users:
+            if user_id is not None:
+                raise ConfigError("pass either user_id= or all_users=True to clear(), not both")
+            self.db.clear(all_users=True)
+        elif user_id is None:
+            raise ConfigError("clear() needs user_id=..., or all_users=True to clear every user")
+        else:
+            self.db.clear(self._uid(user_id))
+
+    def to_dict(self, *, user_id: str | None = None) -> dict[str, Any]:
+        """The user's memories, summaries and runs as JSON-ready data."""
+        uid = self._uid(user_id)
+        return {
+            "user_id": uid,
+            "memories": [m.model_dump(mode="json") for m in self.db.list_memories(uid)],
+            "summaries": [s.model_dump(mode="json") for s in self.db.list_summaries(uid)],
+            "runs": [r.model_dump(mode="json") for r in self.db.get_runs(uid)],
+        }
+
+
+def _user(user_id: str | None, default: str) -> str:
+    if user_id is None:
+        return default
+    return _text("user_id", user_id)
+
+
+def _text(field: str, value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{field} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _memory(memory: UserMemory | str) -> UserMemory:
+    if isinstance(memory, UserMemory):
+        return memory
+    if isinstance(memory, str):
+        try:
+            return UserMemory(memory=memory)
+        except ValidationError as exc:
+            raise ConfigError(exc.errors()[0]["msg"]) from exc
+    raise ConfigError(f"a memory must be a UserMemory or a str, got {type(memory).__name__}")

@@ -1,0 +1,509 @@
+"""A scriptable OpenAI-compatible HTTP server on 127.0.0.1, for tests and benchmarks.
+
+Tests that exercise the real HTTP path (litellm → openai SDK → httpx → socket) point a model
+`openai/<name>` at `OpenAIServer.base_url` and script what each request gets back: a reply with
+chosen token counts, tool calls, an HTTP error, a hang past the client's timeout, broken JSON or
+an empty `choices` list. Every request is recorded so a test can assert what was sent.
+
+Only the standard library is used: a `ThreadingHTTPServer` serves each request on its own daemon
+thread, so slow requests (`Hang`, `latency_s`) never hold up the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import struct
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Literal, cast
+
+__all__ = [
+    "EmptyChoices",
+    "Hang",
+    "OpenAIServer",
+    "Raw",
+    "RecordedRequest",
+    "Reply",
+    "Responder",
+    "Status",
+    "Step",
+    "echo_responder",
+]
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Answer with a valid `chat.completion`.
+
+    Attributes:
+        content: The assistant message text; None for a tool-call-only answer.
+        tool_calls: Tool calls as `(name, arguments JSON text)` pairs.
+        prompt_tokens: Reported input tokens; None counts whitespace-separated words of the
+            request's message texts.
+        completion_tokens: Reported output tokens; None counts words of the content and the
+            tool-call arguments.
+        finish_reason: None means "tool_calls" when there are tool calls, else "stop".
+    """
+
+    content: str | None = "ok"
+    tool_calls: Sequence[tuple[str, str]] | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    finish_reason: Literal["stop", "tool_calls", "length", "content_filter"] | None = None
+
+
+@dataclass(frozen=True)
+class Status:
+    """Answer with an HTTP error status, by default with an OpenAI-style error body.
+
+    Attributes:
+        code: The HTTP status, e.g. 429, 500, 401.
+        body: A JSON object or raw text; None builds `{"error": {"message", "type", "code"}}`
+            shaped like OpenAI's for that status.
+        headers: Extra response headers, e.g. `{"Retry-After": "1"}`.
+    """
+
+    code: int
+    body: str | Mapping[str, Any] | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Hang:
+    """Wait before answering, to run past a client's timeout.
+
+    The wait ends early when the server stops; the request then gets no answer.
+
+    Attributes:
+        seconds: How long to wait.
+        then: What to answer after the wait.
+    """
+
+    seconds: float
+    then: Reply = field(default_factory=Reply)
+
+
+@dataclass(frozen=True)
+class Raw:
+    """Answer with this exact body, e.g. truncated or invalid JSON.
+
+    Attributes:
+        body: The response body text.
+        status: The HTTP status.
+        content_type: The `Content-Type` header.
+    """
+
+    body: str
+    status: int = 200
+    content_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class EmptyChoices:
+    """Answer 200 with a well-formed completion whose `choices` list is empty."""
+
+
+Step = Reply | Status | Hang | Raw | EmptyChoices
+"""What the server does for one chat-completion request."""
+
+Responder = Callable[[dict[str, Any]], Step]
+"""Computes the step for a request from its JSON body, when no scripted step is queued."""
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the server received, in arrival order.
+
+    Attributes:
+        method: "GET" or "POST".
+        path: The request path, e.g. "/v1/chat/completions".
+        headers: Request headers (names as sent).
+        body: The parsed JSON body; None when there was no body or it was not a JSON object.
+        time: `time.monotonic()` when the request arrived.
+    """
+
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    body: dict[str, Any] | None
+    time: float
+
+
+def echo_responder(body: dict[str, Any]) -> Step:
+    """Reply with the text of the last user message (empty when there is none)."""
+    for message in reversed(body.get("messages") or []):
+        if isinstance(message, dict) and message.get("role") == "user":
+            return Reply(_message_text(message))
+    return Reply("")
+
+
+class OpenAIServer:
+    """A local OpenAI-compatible server whose answers are scripted per request.
+
+    Serves `POST /v1/chat/completions` (scripted), `POST /v1/embeddings` (deterministic
+    pseudo-embeddings from a hash of each text) and `GET /v1/models`. Streaming is refused with
+    a 400. Use it as a context manager:
+
+        with OpenAIServer() as server:
+            server.script(Reply("hi", prompt_tokens=12), Status(429, headers={"Retry-After": "1"}))
+            litellm.completion(model="openai/test-model", api_base=server.base_url, ...)
+
+    Args:
+        latency_s: A fixed delay added to every request, e.g. to measure client concurrency.
+        default: Answers chat requests when the script is empty; None replies "ok".
+        embedding_dim: The length of the vectors `/v1/embeddings` returns.
+    """
+
+    def __init__(
+        self,
+        *,
+        latency_s: float = 0.0,
+        default: Responder | None = None,
+        embedding_dim: int = 8,
+    ) -> None:
+        if latency_s < 0:
+            raise ValueError(f"latency_s must be >= 0, got {latency_s}")
+        if embedding_dim < 1:
+            raise ValueError(f"embedding_dim must be >= 1, got {embedding_dim}")
+        self.latency_s = latency_s
+        self.default: Responder = default or _default_responder
+        self.embedding_dim = embedding_dim
+        self._lock = threading.Lock()
+        self._steps: deque[Step] = deque()
+        self._requests: list[RecordedRequest] = []
+        self._counter = 0
+        self._stopping = threading.Event()
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        """The bound TCP port (raises RuntimeError before `start()`)."""
+        if self._httpd is None:
+            raise RuntimeError(
+                "OpenAIServer is not running: call start() or use `with OpenAIServer() as s:`"
+            )
+        return int(self._httpd.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        """The URL to pass as litellm's `api_base` for a model `openai/<name>`."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """A snapshot of every request received so far, in arrival order."""
+        with self._lock:
+            return list(self._requests)
+
+    @property
+    def pending(self) -> int:
+        """How many scripted steps have not been used yet."""
+        with self._lock:
+            return len(self._steps)
+
+    def script(self, *steps: Step) -> None:
+        """Queue steps; each chat-completion request consumes the next one, in order."""
+        with self._lock:
+            self._steps.extend(steps)
+
+    def start(self) -> OpenAIServer:
+        """Bind a free port on 127.0.0.1 and serve on a daemon thread."""
+        if self._httpd is not None:
+            raise RuntimeError("OpenAIServer is already running; call stop() first")
+        self._stopping.clear()
+        httpd = _HTTPServer(("127.0.0.1", 0), _Handler)
+        httpd.owner = self
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"memlab-openai-server-{self.port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, end pending waits (`Hang`, latency) and close the socket."""
+        httpd, thread = self._httpd, self._thread
+        if httpd is None:
+            return
+        self._stopping.set()
+        httpd.shutdown()
+        httpd.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._httpd = self._thread = None
+
+    def __enter__(self) -> OpenAIServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # -- called from handler threads -------------------------------------------------------
+
+    def _record(self, request: RecordedRequest) -> int:
+        with self._lock:
+            self._requests.append(request)
+            self._counter += 1
+            return self._counter
+
+    def _next_step(self, body: dict[str, Any]) -> Step:
+        with self._lock:
+            step = self._steps.popleft() if self._steps else None
+        return step if step is not None else self.default(body)
+
+    def _wait(self, seconds: float) -> bool:
+        """Sleep up to `seconds`; False when the server is stopping."""
+        if seconds <= 0:
+            return not self._stopping.is_set()
+        return not self._stopping.wait(seconds)
+
+    def _embed(self, text: str) -> list[float]:
+        digest = b""
+        block = 0
+        while len(digest) < 4 * self.embedding_dim:
+            digest += hashlib.sha256(f"{block}\x00{text}".encode()).digest()
+            block += 1
+        raw = struct.unpack(f"<{self.embedding_dim}I", digest[: 4 * self.embedding_dim])
+        vector = [value / 2**31 - 1.0 for value in raw]
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+
+def _default_responder(body: dict[str, Any]) -> Step:
+    return Reply()
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    owner: OpenAIServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "memlab-openai-test-server/1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        """Stay quiet: tests read `OpenAIServer.requests` instead of a log."""
+
+    @property
+    def owner(self) -> OpenAIServer:
+        return cast(_HTTPServer, self.server).owner
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+        """Serve `/v1/models`."""
+        owner = self.owner
+        self._receive(None)
+        if not owner._wait(owner.latency_s):
+            return
+        if self.path.rstrip("/") in ("/v1/models", "/models"):
+            model = {"id": "test-model", "object": "model", "created": 0, "owned_by": "memlab"}
+            self._send_json(200, {"object": "list", "data": [model]})
+        else:
+            self._send_error(404, f"Unknown path {self.path}", "invalid_request_error")
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+        """Serve chat completions and embeddings."""
+        owner = self.owner
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            parsed: Any = json.loads(raw) if raw else None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            parsed = None
+        body = parsed if isinstance(parsed, dict) else None
+        number = self._receive(body)
+        if not owner._wait(owner.latency_s):
+            return
+        path = self.path.split("?", 1)[0].rstrip("/")
+        if path not in ("/v1/chat/completions", "/v1/embeddings"):
+            self._send_error(404, f"Unknown path {self.path}", "invalid_request_error")
+            return
+        if body is None:
+            self._send_error(400, "The request body must be a JSON object.", "invalid_request_error")
+            return
+        if path == "/v1/embeddings":
+            self._send_embeddings(body)
+            return
+        if body.get("stream"):
+            self._send_error(
+                400,
+                "The memlab test server does not stream: send the request with stream=false.",
+                "invalid_request_error",
+            )
+            return
+        try:
+            step = owner._next_step(body)
+        except Exception as exc:  # a failing responder is a bug in the test: show it to the client
+            self._send_error(500, f"The responder raised {exc!r}", "server_error")
+            return
+        self._perform(step, body, number)
+
+    def _receive(self, body: dict[str, Any] | None) -> int:
+        return self.owner._record(
+            RecordedRequest(
+                method=self.command,
+                path=self.path,
+                headers=dict(self.headers.items()),
+                body=body,
+                time=time.monotonic(),
+            )
+        )
+
+    def _perform(self, step: Step, body: dict[str, Any], number: int) -> None:
+        if isinstance(step, Hang):
+            if self.owner._wait(step.seconds):
+                self._perform(step.then, body, number)
+        elif isinstance(step, Reply):
+            self._send_json(200, _completion(step, body, number))
+        elif isinstance(step, Status):
+            self._send_status(step)
+        elif isinstance(step, Raw):
+            self._send_bytes(step.status, step.body.encode(), step.content_type)
+        elif isinstance(step, EmptyChoices):
+            completion = _completion(Reply(""), body, number)
+            completion["choices"] = []
+            self._send_json(200, completion)
+        else:  # a responder returned something that is not a step
+            self._send_error(500, f"Not a step: {step!r}", "server_error")
+
+    def _send_embeddings(self, body: dict[str, Any]) -> None:
+        inputs = body.get("input")
+        texts = [inputs] if isinstance(inputs, str) else list(inputs or [])
+        owner = self.owner
+        data = [
+            {"object": "embedding", "index": i, "embedding": owner._embed(str(text))}
+            for i, text in enumerate(texts)
+        ]
+        tokens = sum(_count_words(str(text)) for text in texts)
+        self._send_json(
+            200,
+            {
+                "object": "list",
+                "data": data,
+                "model": body.get("model", "test-embedding"),
+                "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+            },
+        )
+
+    def _send_status(self, step: Status) -> None:
+        headers = {"Content-Type": "application/json", **step.headers}
+        if step.body is None:
+            error_type, code = _ERROR_KINDS.get(
+                step.code, ("server_error" if step.code >= 500 else "invalid_request_error", None)
+            )
+            message = f"Scripted HTTP {step.code} from the memlab test server."
+            payload: Any = {
+                "error": {"message": message, "type": error_type, "param": None, "code": code}
+            }
+            data = json.dumps(payload).encode()
+        elif isinstance(step.body, str):
+            data = step.body.encode()
+        else:
+            data = json.dumps(dict(step.body)).encode()
+        self._send_bytes(step.code, data, headers=headers)
+
+    def _send_error(self, status: int, message: str, error_type: str) -> None:
+        payload = {"error": {"message": message, "type": error_type, "param": None, "code": None}}
+        self._send_json(status, payload)
+
+    def _send_json(self, status: int, payload: Mapping[str, Any]) -> None:
+        self._send_bytes(status, json.dumps(payload).encode(), "application/json")
+
+    def _send_bytes(
+        self,
+        status: int,
+        data: bytes,
+        content_type: str = "application/json",
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        all_headers = {"Content-Type": content_type, **(headers or {})}
+        try:
+            self.send_response(status)
+            for name, value in all_headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (e.g. its timeout ran out during a Hang)
+
+
+_ERROR_KINDS: dict[int, tuple[str, str | None]] = {
+    400: ("invalid_request_error", None),
+    401: ("invalid_request_error", "invalid_api_key"),
+    403: ("permission_error", None),
+    404: ("invalid_request_error", "model_not_found"),
+    429: ("requests", "rate_limit_exceeded"),
+}
+
+
+def _message_text(message: Mapping[str, Any]) -> str:
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):  # content parts: keep the text ones
+        return " ".join(
+            str(part.get("text", ""))
+            for part in content
+            if isinstance(part, dict) and part.get("type") == "text"
+        )
+    return ""
+
+
+def _count_words(text: str) -> int:
+    return len(text.split())
+
+
+def _completion(reply: Reply, body: dict[str, Any], number: int) -> dict[str, Any]:
+    messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
+    prompt_tokens = reply.prompt_tokens
+    if prompt_tokens is None:
+        prompt_tokens = sum(_count_words(_message_text(m)) for m in messages)
+    calls = list(reply.tool_calls or [])
+    completion_tokens = reply.completion_tokens
+    if completion_tokens is None:
+        completion_tokens = _count_words(reply.content or "") + sum(
+            _count_words(arguments) for _, arguments in calls
+        )
+    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+    if calls:
+        message["tool_calls"] = [
+            {
+                "id": f"call_{number}_{i}",
+                "type": "function",
+                "function": {"name": name, "arguments": arguments},
+            }
+            for i, (name, arguments) in enumerate(calls)
+        ]
+    finish_reason = reply.finish_reason or ("tool_calls" if calls else "stop")
+    return {
+        "id": f"chatcmpl-memlab-{number}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model", "test-model"),
+        "choices": [
+            {"index": 0, "message": message, "finish_reason": finish_reason, "logprobs": None}
+        ],
+        "usage": {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "total_tokens": prompt_tokens + completion_tokens,
+        },
+    }
