@@ -35,7 +35,9 @@ class Memory:
         user_id: The user that calls without `user_id=` act on.
     """
 
-    def __init__(self, db: MemoryDb | str | Path | None = None, *, user_id: str = DEFAULT_USER) -> None:
+    def __init__(
+        self, db: MemoryDb | str | Path | None = None, *, user_id: str = DEFAULT_USER
+    ) -> None:
         if db is None:
             db = DuckDbMemoryDb(":memory:")
         elif isinstance(db, str | Path):
@@ -216,10 +218,14 @@ class Memory:
         if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
             raise ConfigError(f"limit must be a positive integer, got {limit!r}")
         chosen = get_strategy(strategy, **options)
-        return chosen.search(self.db, user_id=self._uid(user_id), query=query, limit=limit, over=over)
+        return chosen.search(
+            self.db, user_id=self._uid(user_id), query=query, limit=limit, over=over
+        )
 
     # ----------------------------------------------------------------- session summaries
-    def get_session_summary(self, session_id: str, *, user_id: str | None = None) -> SessionSummary | None:
+    def get_session_summary(
+        self, session_id: str, *, user_id: str | None = None
+    ) -> SessionSummary | None:
         """The stored summary of a session, or None when it has none yet."""
         return self.db.get_summary(self._uid(user_id), session_id)
 

@@ -129,7 +129,9 @@ class UserMemory(_Record):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("memory text is empty; give the fact to remember, e.g. 'Ana lives in Porto'")
+            raise ValueError(
+                "memory text is empty; give the fact to remember, e.g. 'Ana lives in Porto'"
+            )
         return value
 
 
@@ -216,7 +218,11 @@ class Usage(_Record):
         return self.input_tokens + self.output_tokens
 
     def __add__(self, other: Usage) -> Usage:
-        cost = None if self.cost_usd is None or other.cost_usd is None else self.cost_usd + other.cost_usd
+        cost = (
+            None
+            if self.cost_usd is None or other.cost_usd is None
+            else self.cost_usd + other.cost_usd
+        )
         return Usage(
             input_tokens=self.input_tokens + other.input_tokens,
             output_tokens=self.output_tokens + other.output_tokens,

@@ -129,7 +129,8 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
         The names applied by this call (empty when the file was current).
     """
     con.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS _migrations"
+        " (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
     )
     done = {row[0] for row in con.execute("SELECT name FROM _migrations").fetchall()}
     applied: list[str] = []

@@ -67,8 +67,10 @@ def hit_from_memory(memory: UserMemory, score: float) -> RecallHit:
 class RecallStrategy(Protocol):
     """Finds the items of one user most useful for a query."""
 
-    name: str
-    """Registered name of the strategy."""
+    @property
+    def name(self) -> str:
+        """Registered name of the strategy."""
+        ...
 
     def search(
         self,
@@ -108,9 +110,7 @@ def get_strategy(name: str, **options: Any) -> RecallStrategy:
 
     factory = STRATEGIES.get(name)
     if factory is None:
-        raise ConfigError(
-            f"unknown recall strategy {name!r}; choose one of {sorted(STRATEGIES)}"
-        )
+        raise ConfigError(f"unknown recall strategy {name!r}; choose one of {sorted(STRATEGIES)}")
     try:
         return factory(**options)
     except TypeError as exc:

@@ -24,7 +24,13 @@ class LastN:
     name: str = "last_n"
 
     def search(
-        self, db: MemoryDb, *, user_id: str, query: str | None, limit: int, over: Corpus = "memories"
+        self,
+        db: MemoryDb,
+        *,
+        user_id: str,
+        query: str | None,
+        limit: int,
+        over: Corpus = "memories",
     ) -> list[RecallHit]:
         """Ignore the query; return the newest memories."""
         _memories_only(self.name, over)
@@ -40,7 +46,13 @@ class FirstN:
     name: str = "first_n"
 
     def search(
-        self, db: MemoryDb, *, user_id: str, query: str | None, limit: int, over: Corpus = "memories"
+        self,
+        db: MemoryDb,
+        *,
+        user_id: str,
+        query: str | None,
+        limit: int,
+        over: Corpus = "memories",
     ) -> list[RecallHit]:
         """Ignore the query; return the oldest memories."""
         _memories_only(self.name, over)

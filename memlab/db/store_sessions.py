@@ -1,0 +1,161 @@
+"""Runs with their messages, and session summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from memlab.db.frames import FRAME_QUERIES, frame
+from memlab.db.rows import (
+    MESSAGE_COLUMNS,
+    message_from_row,
+    messages_table,
+    naive_utc,
+    summary_from_row,
+)
+from memlab.db.store_core import StoreCore, check_limit, check_user
+from memlab.schema import Message, Run, SessionSummary
+
+__all__ = ["SessionsMixin"]
+
+
+class SessionsMixin(StoreCore):
+    """The `runs`, `messages` and `summaries` tables."""
+
+    def add_runs(self, runs: Iterable[Run]) -> None:
+        """Store runs with their messages, all in one transaction."""
+        runs = list(runs)
+        for run in runs:
+            check_user(run.user_id)
+        self.flush()
+        with self._conn.transaction() as cur:
+            for run in runs:
+                cur.execute(
+                    "INSERT INTO runs (run_id, session_id, user_id, status, created_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    [
+                        run.run_id,
+                        run.session_id,
+                        run.user_id,
+                        run.status,
+                        naive_utc(run.created_at),
+                    ],
+                )
+                if run.messages:
+                    cur.register(
+                        "_msgs",
+                        messages_table(run.user_id, run.run_id, run.session_id, run.messages),
+                    )
+                    try:
+                        cur.execute("INSERT INTO messages SELECT * FROM _msgs")
+                    finally:
+                        cur.unregister("_msgs")
+
+    def get_runs(
+        self, user_id: str, session_id: str | None = None, *, last_n: int | None = None
+    ) -> list[Run]:
+        """Runs of `user_id` (optionally one session) in order, with their messages."""
+        check_user(user_id)
+        check_limit(last_n)
+        where, params = "user_id = ?", [user_id]
+        if session_id is not None:
+            where, params = where + " AND session_id = ?", [*params, session_id]
+        sql = (
+            f"SELECT run_id, session_id, status, created_at FROM runs WHERE {where}"
+            " ORDER BY seq DESC"
+        )
+        if last_n is not None:
+            sql += f" LIMIT {int(last_n)}"
+        cur = self._cur()
+        heads = cur.execute(sql, params).fetchall()[::-1]
+        if not heads:
+            return []
+        by_run: dict[str, list[Message]] = {h[0]: [] for h in heads}
+        for row in cur.execute(
+            f"SELECT run_id, {MESSAGE_COLUMNS} FROM messages"
+            " WHERE user_id = ? AND run_id IN (SELECT unnest(?))"
+            " ORDER BY position",
+            [user_id, list(by_run)],
+        ).fetchall():
+            by_run[row[0]].append(message_from_row(row[1:]))
+        return [
+            Run(
+                run_id=r, session_id=s, user_id=user_id, status=st, created_at=c, messages=by_run[r]
+            )
+            for r, s, st, c in heads
+        ]
+
+    def upsert_summary(self, summary: SessionSummary) -> None:
+        """Store (or replace) the summary of one session."""
+        check_user(summary.user_id)
+        with self._conn.transaction() as cur:
+            cur.execute(
+                "DELETE FROM summaries WHERE user_id = ? AND session_id = ?",
+                [summary.user_id, summary.session_id],
+            )
+            cur.execute(
+                "INSERT INTO summaries VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    summary.user_id,
+                    summary.session_id,
+                    summary.summary,
+                    summary.topics,
+                    summary.run_ids,
+                    naive_utc(summary.updated_at),
+                ],
+            )
+
+    def get_summary(self, user_id: str, session_id: str) -> SessionSummary | None:
+        """The summary of one session of `user_id`, or None."""
+        check_user(user_id)
+        row = (
+            self._cur()
+            .execute(
+                "SELECT user_id, session_id, summary, topics, run_ids, updated_at FROM summaries"
+                " WHERE user_id = ? AND session_id = ?",
+                [user_id, session_id],
+            )
+            .fetchone()
+        )
+        return summary_from_row(row) if row else None
+
+    def list_summaries(self, user_id: str) -> list[SessionSummary]:
+        """Every session summary of `user_id`, oldest update first."""
+        check_user(user_id)
+        rows = (
+            self._cur()
+            .execute(
+                "SELECT user_id, session_id, summary, topics, run_ids, updated_at FROM summaries"
+                " WHERE user_id = ? ORDER BY updated_at",
+                [user_id],
+            )
+            .fetchall()
+        )
+        return [summary_from_row(r) for r in rows]
+
+    def delete_summary(self, user_id: str, session_id: str) -> bool:
+        """Delete one session summary; return whether one existed."""
+        check_user(user_id)
+        with self._conn.transaction() as cur:
+            row = cur.execute(
+                "DELETE FROM summaries WHERE user_id = ? AND session_id = ? RETURNING session_id",
+                [user_id, session_id],
+            ).fetchall()
+        return bool(row)
+
+    def runs_df(self, *, user_id: str | None = None) -> pd.DataFrame:
+        """Runs: run_id, session_id, user_id, status, created_at, n_messages."""
+        return frame(self._cur(), FRAME_QUERIES["runs"], user_id)
+
+    def messages_df(self, *, user_id: str | None = None) -> pd.DataFrame:
+        """Messages in run order.
+
+        Columns: message_id, run_id, session_id, user_id, position, role, content, name,
+        created_at.
+        """
+        return frame(self._cur(), FRAME_QUERIES["messages"], user_id)
+
+    def summaries_df(self, *, user_id: str | None = None) -> pd.DataFrame:
+        """Summaries: user_id, session_id, summary, topics, run_ids, updated_at."""
+        return frame(self._cur(), FRAME_QUERIES["summaries"], user_id)
