@@ -1,0 +1,36 @@
+# The two commands of the README: `make demo` runs the main job, `make test` runs the checks.
+# Both create .venv on first use and install what they need; nothing is installed by hand.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.memlab-installed
+
+.PHONY: demo test lint typecheck bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	# The CPU build of torch lies on local disk; pinning it first keeps pip from pulling a
+	# multi-GB CUDA build when the neural extra asks for torch.
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[dev,notebooks,neural]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/memlab demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check memlab tests benchmarks
+	$(BIN)/ruff format --check memlab tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/store.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

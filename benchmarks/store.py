@@ -1,0 +1,151 @@
+"""Store throughput and latency at 1k, 10k and 100k memories of one user (issue 2 targets).
+
+Targets: single `add_user_memory` >= 2,000/s and flat from 1k to 100k; batch insert >= 100,000
+memories/s; `search_user_memories(retrieval_method="last_n", limit=10)` and `get_user_memory`
+<= 2 ms p50 at 100k. If agno<2 is importable (`pip install 'memlab[bench]'`), the same
+workload runs through agno's Memory v2 + SqliteMemoryDb at sizes it can reach in reasonable time.
+
+    .venv/bin/python benchmarks/store.py [--sizes 1000,10000,100000] [--file /tmp/x.duckdb]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from memlab import DuckDbMemoryDb, Memory, UserMemory
+
+SUBJECTS = ["Ana", "Bo", "Chen", "Dara", "Eli", "Farah", "Goran", "Hana"]
+FACTS = [
+    "lives in {}", "works as a nurse in {}", "has a dog named {}", "likes hiking near {}",
+    "plans a trip to {} next spring", "grew up in {}", "studies Spanish with a tutor from {}",
+]
+PLACES = ["Porto", "Lisbon", "Oslo", "Kyoto", "Lagos", "Quito", "Austin", "Graz", "Pune", "Hobart"]
+
+
+def sentence(i: int) -> str:
+    return f"{SUBJECTS[i % 8]} {FACTS[i % 7].format(PLACES[(i // 7) % 10])} (note {i})."
+
+
+def p50_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def fill_to(db: DuckDbMemoryDb, user: str, size: int) -> float:
+    have = db.count_memories(user)
+    n = size - have
+    if n <= 0:
+        return float("nan")
+    df = pd.DataFrame({"memory": [sentence(have + i) for i in range(n)]})
+    t = time.perf_counter()
+    db.import_memories_df(df, user_id=user)
+    return n / (time.perf_counter() - t)
+
+
+def single_adds(memory: Memory, user: str, n: int) -> float:
+    t = time.perf_counter()
+    for i in range(n):
+        memory.add_user_memory(UserMemory(memory=sentence(i)), user_id=user)
+    memory.db.flush()  # the figure includes committing every add
+    return n / (time.perf_counter() - t)
+
+
+def read_latencies(memory: Memory, user: str, reps: int = 300) -> tuple[float, float]:
+    last_n: list[float] = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        memory.search_user_memories(limit=10, retrieval_method="last_n", user_id=user)
+        last_n.append(time.perf_counter() - t)
+    ids = [m.memory_id for m in memory.search_user_memories(limit=reps, user_id=user)]
+    gets: list[float] = []
+    for mid in ids:
+        t = time.perf_counter()
+        memory.get_user_memory(mid, user_id=user)
+        gets.append(time.perf_counter() - t)
+    return p50_ms(last_n), p50_ms(gets)
+
+
+def memlab_rows(sizes: list[int], path: Path) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    db = DuckDbMemoryDb(path)
+    memory = Memory(db)
+    user = "bench-user"
+    for size in sizes:
+        batch = fill_to(db, user, size - 1000)
+        adds = single_adds(memory, user, 1000)
+        last_n, get = read_latencies(memory, user)
+        rows.append({
+            "system": "memlab", "memories": db.count_memories(user),
+            "single adds/s": round(adds), "batch import/s": round(batch) if batch == batch else None,
+            "last_n p50 ms": round(last_n, 3), "get p50 ms": round(get, 3),
+        })
+    # A batch of pydantic objects through upsert_memories, the in-process batch path.
+    objs = [UserMemory(memory=sentence(i)) for i in range(10_000)]
+    t = time.perf_counter()
+    db.upsert_memories("batch-user", objs)
+    rows.append({"system": "memlab upsert_memories(10k objects)", "memories": 10_000,
+                 "batch import/s": round(10_000 / (time.perf_counter() - t))})
+    db.close()
+    return rows
+
+
+def agno_rows(sizes: list[int], path: Path) -> list[dict[str, object]]:
+    try:
+        from agno.memory.v2.db.sqlite import SqliteMemoryDb
+        from agno.memory.v2.memory import Memory as AgnoMemory
+        from agno.memory.v2.schema import UserMemory as AgnoUserMemory
+    except ImportError:
+        print("agno<2 not importable: `pip install 'memlab[bench]'` to compare")
+        return []
+    memory = AgnoMemory(db=SqliteMemoryDb(table_name="m", db_file=str(path)))
+    rows: list[dict[str, object]] = []
+    user, have = "bench-user", 0
+    for size in sizes:
+        t = time.perf_counter()
+        timed = 0
+        while have < size:
+            memory.add_user_memory(AgnoUserMemory(memory=sentence(have)), user_id=user)
+            have += 1
+            timed += 1
+        adds = timed / (time.perf_counter() - t) if timed else float("nan")
+        lat = []
+        for _ in range(20):
+            t = time.perf_counter()
+            memory.search_user_memories(limit=10, retrieval_method="last_n", user_id=user)
+            lat.append(time.perf_counter() - t)
+        rows.append({"system": "agno 1.x", "memories": size, "single adds/s": round(adds, 1),
+                     "last_n p50 ms": round(p50_ms(lat), 3)})
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--agno-sizes", default="500,2000", help="agno is O(n) per add; keep small")
+    parser.add_argument("--no-agno", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = memlab_rows(sizes, Path(tmp) / "memlab.duckdb")
+        if not args.no_agno:
+            rows += agno_rows([int(s) for s in args.agno_sizes.split(",")], Path(tmp) / "agno.db")
+    table = pd.DataFrame(rows)
+    print(table.to_string(index=False))
+    ours = table[table.system == "memlab"]
+    flat = ours["single adds/s"].iloc[-1] / ours["single adds/s"].iloc[0]
+    print(f"\nsingle-add throughput at {ours.memories.iloc[-1]:,} vs {ours.memories.iloc[0]:,}: x{flat:.2f}")
+    agno = table[table.system == "agno 1.x"]
+    if len(agno):
+        at = int(agno.memories.iloc[-1])
+        mine = ours.iloc[(ours.memories - at).abs().argmin()]
+        print(f"memlab/agno single adds at ~{at:,}: x{mine['single adds/s'] / agno['single adds/s'].iloc[-1]:.0f}; "
+              f"last_n: x{agno['last_n p50 ms'].iloc[-1] / mine['last_n p50 ms']:.0f} faster")
+
+
+if __name__ == "__main__":
+    main()
