@@ -22,8 +22,13 @@ from memlab import DuckDbMemoryDb, Memory, UserMemory
 
 SUBJECTS = ["Ana", "Bo", "Chen", "Dara", "Eli", "Farah", "Goran", "Hana"]
 FACTS = [
-    "lives in {}", "works as a nurse in {}", "has a dog named {}", "likes hiking near {}",
-    "plans a trip to {} next spring", "grew up in {}", "studies Spanish with a tutor from {}",
+    "lives in {}",
+    "works as a nurse in {}",
+    "has a dog named {}",
+    "likes hiking near {}",
+    "plans a trip to {} next spring",
+    "grew up in {}",
+    "studies Spanish with a tutor from {}",
 ]
 PLACES = ["Porto", "Lisbon", "Oslo", "Kyoto", "Lagos", "Quito", "Austin", "Graz", "Pune", "Hobart"]
 
@@ -79,17 +84,27 @@ def memlab_rows(sizes: list[int], path: Path) -> list[dict[str, object]]:
         batch = fill_to(db, user, size - 1000)
         adds = single_adds(memory, user, 1000)
         last_n, get = read_latencies(memory, user)
-        rows.append({
-            "system": "memlab", "memories": db.count_memories(user),
-            "single adds/s": round(adds), "batch import/s": round(batch) if batch == batch else None,
-            "last_n p50 ms": round(last_n, 3), "get p50 ms": round(get, 3),
-        })
+        rows.append(
+            {
+                "system": "memlab",
+                "memories": db.count_memories(user),
+                "single adds/s": round(adds),
+                "batch import/s": round(batch) if batch == batch else None,
+                "last_n p50 ms": round(last_n, 3),
+                "get p50 ms": round(get, 3),
+            }
+        )
     # A batch of pydantic objects through upsert_memories, the in-process batch path.
     objs = [UserMemory(memory=sentence(i)) for i in range(10_000)]
     t = time.perf_counter()
     db.upsert_memories("batch-user", objs)
-    rows.append({"system": "memlab upsert_memories(10k objects)", "memories": 10_000,
-                 "batch import/s": round(10_000 / (time.perf_counter() - t))})
+    rows.append(
+        {
+            "system": "memlab upsert_memories(10k objects)",
+            "memories": 10_000,
+            "batch import/s": round(10_000 / (time.perf_counter() - t)),
+        }
+    )
     db.close()
     return rows
 
@@ -118,13 +133,21 @@ def agno_rows(sizes: list[int], path: Path) -> list[dict[str, object]]:
             t = time.perf_counter()
             memory.search_user_memories(limit=10, retrieval_method="last_n", user_id=user)
             lat.append(time.perf_counter() - t)
-        rows.append({"system": "agno 1.x", "memories": size, "single adds/s": round(adds, 1),
-                     "last_n p50 ms": round(p50_ms(lat), 3)})
+        rows.append(
+            {
+                "system": "agno 1.x",
+                "memories": size,
+                "single adds/s": round(adds, 1),
+                "last_n p50 ms": round(p50_ms(lat), 3),
+            }
+        )
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--agno-sizes", default="500,2000", help="agno is O(n) per add; keep small")
     parser.add_argument("--no-agno", action="store_true")
@@ -138,13 +161,15 @@ def main() -> None:
     print(table.to_string(index=False))
     ours = table[table.system == "memlab"]
     flat = ours["single adds/s"].iloc[-1] / ours["single adds/s"].iloc[0]
-    print(f"\nsingle-add throughput at {ours.memories.iloc[-1]:,} vs {ours.memories.iloc[0]:,}: x{flat:.2f}")
+    first, last = ours.memories.iloc[0], ours.memories.iloc[-1]
+    print(f"\nsingle-add throughput at {last:,} vs {first:,}: x{flat:.2f}")
     agno = table[table.system == "agno 1.x"]
     if len(agno):
         at = int(agno.memories.iloc[-1])
         mine = ours.iloc[(ours.memories - at).abs().argmin()]
-        print(f"memlab/agno single adds at ~{at:,}: x{mine['single adds/s'] / agno['single adds/s'].iloc[-1]:.0f}; "
-              f"last_n: x{agno['last_n p50 ms'].iloc[-1] / mine['last_n p50 ms']:.0f} faster")
+        adds = mine["single adds/s"] / agno["single adds/s"].iloc[-1]
+        reads = agno["last_n p50 ms"].iloc[-1] / mine["last_n p50 ms"]
+        print(f"memlab vs agno at ~{at:,} memories: single adds x{adds:.0f}, last_n x{reads:.0f}")
 
 
 if __name__ == "__main__":

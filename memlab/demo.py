@@ -34,7 +34,12 @@ def _runs(data: dict[str, Any]) -> list[Run]:
         for turns in session["runs"]:
             messages = [Message(role=role, content=text, created_at=at) for role, text in turns]
             runs.append(
-                Run(session_id=session["session_id"], user_id=data["user_id"], messages=messages, created_at=at)
+                Run(
+                    session_id=session["session_id"],
+                    user_id=data["user_id"],
+                    messages=messages,
+                    created_at=at,
+                )
             )
     return runs
 

@@ -83,3 +83,21 @@ class MemoryDb(Protocol):
 
     def record_llm_call(self, call: LlmCall) -> None:
         """Append to the model-call ledger."""
+
+    def memories_df(self, *, user_id: str | None = None) -> pd.DataFrame:
+        """Memories as a DataFrame."""
+
+    def events_df(self, *, user_id: str | None = None) -> pd.DataFrame:
+        """The memory event history as a DataFrame."""
+
+    def runs_df(self, *, user_id: str | None = None) -> pd.DataFrame:
+        """Runs as a DataFrame."""
+
+    def messages_df(self, *, user_id: str | None = None) -> pd.DataFrame:
+        """Messages as a DataFrame."""
+
+    def summaries_df(self, *, user_id: str | None = None) -> pd.DataFrame:
+        """Session summaries as a DataFrame."""
+
+    def llm_calls_df(self, *, user_id: str | None = None) -> pd.DataFrame:
+        """The model-call ledger as a DataFrame."""

@@ -60,9 +60,9 @@ class LedgerMixin(StoreCore):
                 " WHERE request_hash = ?",
                 [request_hash],
             )
-            .fetchone()
+            .fetchall()
         )
-        return CachedResponse(row) if row else None
+        return CachedResponse(row[0]) if row else None
 
     def cache_put(
         self,

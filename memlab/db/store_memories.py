@@ -193,9 +193,9 @@ class MemoriesMixin(StoreCore):
                 f"SELECT {MEMORY_COLUMNS} FROM memories WHERE memory_id = ? AND user_id = ?",
                 [memory_id, user_id],
             )
-            .fetchone()
+            .fetchall()
         )
-        return memory_from_row(row) if row else None
+        return memory_from_row(row[0]) if row else None
 
     def list_memories(
         self,
@@ -227,9 +227,9 @@ class MemoriesMixin(StoreCore):
         row = (
             self._cur()
             .execute("SELECT count(*) FROM memories WHERE user_id = ?", [user_id])
-            .fetchone()
+            .fetchall()
         )
-        return int(row[0]) if row else 0
+        return int(row[0][0]) if row else 0
 
     def memories_df(self, *, user_id: str | None = None) -> pd.DataFrame:
         """Memories, one row each.

@@ -119,24 +119,26 @@ class OpsMixin(StoreCore):
         )
         self.flush()
         now = naive_utc(utcnow())
-        with self._conn.transaction() as cur:
-            cur.register("_import_src", batch)
-            try:
+        source = self._conn.cursor()
+        source.register("_import_src", batch)
+        try:
+            with self._conn.transaction() as cur:
                 cur.execute(
-                    f"CREATE TEMP TABLE _import AS SELECT {select} FROM _import_src", {"now": now}
+                    f"CREATE TEMP TABLE _import AS SELECT {select} FROM _import_src",
+                    {"now": now} if "$now" in select else {},
                 )
-            finally:
-                cur.unregister("_import_src")
-            cur.execute(
-                f"INSERT INTO memories ({MEMORY_COLUMNS}) SELECT {MEMORY_COLUMNS} FROM _import"
-            )
-            cur.execute(
-                f"INSERT INTO memory_events ({EVENT_COLUMNS}) SELECT uuid()::VARCHAR, user_id,"
-                " memory_id, 'add', 'applied', NULL, memory, coalesce(source_message_ids, []),"
-                " $cause, NULL, $now FROM _import",
-                {"cause": cause, "now": now},
-            )
-            cur.execute("DROP TABLE _import")
+                cur.execute(
+                    f"INSERT INTO memories ({MEMORY_COLUMNS}) SELECT {MEMORY_COLUMNS} FROM _import"
+                )
+                cur.execute(
+                    f"INSERT INTO memory_events ({EVENT_COLUMNS}) SELECT uuid()::VARCHAR, user_id,"
+                    " memory_id, 'add', 'applied', NULL, memory, coalesce(source_message_ids, []),"
+                    " $cause, NULL, $now FROM _import",
+                    {"cause": cause, "now": now},
+                )
+                cur.execute("DROP TABLE _import")
+        finally:
+            source.unregister("_import_src")
         return len(batch)
 
 

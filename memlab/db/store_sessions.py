@@ -116,9 +116,9 @@ class SessionsMixin(StoreCore):
                 " WHERE user_id = ? AND session_id = ?",
                 [user_id, session_id],
             )
-            .fetchone()
+            .fetchall()
         )
-        return summary_from_row(row) if row else None
+        return summary_from_row(row[0]) if row else None
 
     def list_summaries(self, user_id: str) -> list[SessionSummary]:
         """Every session summary of `user_id`, oldest update first."""
