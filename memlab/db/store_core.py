@@ -24,10 +24,16 @@ from memlab.db.connection import Connection
 from memlab.db.migrations import apply_migrations
 from memlab.db.rows import EVENT_COLUMNS, MEMORY_COLUMNS, events_table, memories_table
 from memlab.errors import ConfigError, StoreError
+from memlab.schema import UserMemory
 
 __all__ = ["StoreCore", "check_limit", "check_user", "insert_arrow"]
 
 _OPEN: weakref.WeakSet[StoreCore] = weakref.WeakSet()
+# Caches in one instance are kept right by its own writes, so one file has one instance per
+# process (DuckDB would otherwise hand both the same database and the caches would diverge).
+_BY_FILE: weakref.WeakValueDictionary[str, StoreCore] = weakref.WeakValueDictionary()
+NEWEST_CACHE_ROWS = 256
+_READS = {"SELECT", "WITH", "FROM", "DESCRIBE", "SHOW", "EXPLAIN", "SUMMARIZE", "PRAGMA", "VALUES"}
 
 
 @atexit.register
@@ -71,8 +77,17 @@ class StoreCore:
         flush_rows: int = 2000,
         flush_interval_s: float = 0.2,
     ) -> None:
+        key = str(Path(path).resolve()) if str(path) != ":memory:" else None
+        other = _BY_FILE.get(key) if key else None
+        if other is not None and not other.closed:
+            raise StoreError(
+                f"{path!s} is already open in this process as {other!r}; reuse that store, "
+                "or close() it before opening the file again"
+            )
         self._conn = Connection(path, read_only=read_only)
         self.path = self._conn.path
+        if key:
+            _BY_FILE[key] = self
         if not read_only:
             apply_migrations(self._conn.cursor())
         self._write_behind = write_behind and not read_only
@@ -82,7 +97,40 @@ class StoreCore:
         self._pending_events: list[tuple[Any, ...]] = []
         self._buffer_lock = threading.RLock()
         self._timer: threading.Timer | None = None
+        # Per-user newest memories (newest last), so `last_n` does not re-sort 100k rows.
+        self._newest: dict[str, tuple[list[UserMemory], bool]] = {}
+        self._versions: dict[str | None, int] = {}
         _OPEN.add(self)
+
+    def changed(self, user_id: str | None, *, appended: UserMemory | None = None) -> None:
+        """Note that `user_id`'s data changed (None: any user's); bumps `data_version`.
+
+        Every write path of the store calls this; derived indexes (recall) compare versions
+        to know when to rebuild. `appended` is a memory that is newer than all others of the
+        user, which the newest-memories cache can take without a re-read.
+        """
+        with self._buffer_lock:
+            self._versions[user_id] = self._versions.get(user_id, 0) + 1
+            if user_id is None:
+                self._newest.clear()
+                return
+            cached = self._newest.get(user_id)
+            if cached is None:
+                return
+            rows, complete = cached
+            if appended is not None and (not rows or appended.updated_at >= rows[-1].updated_at):
+                rows.append(appended)
+                if len(rows) > NEWEST_CACHE_ROWS:
+                    del rows[0]
+                    complete = False
+                self._newest[user_id] = (rows, complete)
+            else:
+                del self._newest[user_id]
+
+    def data_version(self, user_id: str) -> int:
+        """A number that changes whenever `user_id`'s memories, runs or summaries change."""
+        with self._buffer_lock:
+            return self._versions.get(user_id, 0) + self._versions.get(None, 0)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.path!r})"
@@ -134,5 +182,12 @@ class StoreCore:
             self.flush()
 
     def sql_df(self, query: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
-        """Run a read query (parameterized) and return a DataFrame, for ad-hoc analysis."""
-        return self._cur().execute(query, list(params or [])).df()
+        """Run a query (parameterized) and return a DataFrame, for ad-hoc analysis.
+
+        A statement that is not a read drops every cache, since the store cannot tell what
+        it changed.
+        """
+        df = self._cur().execute(query, list(params or [])).df()
+        if query.lstrip().split(None, 1)[0].upper() not in _READS:
+            self.changed(None)
+        return df

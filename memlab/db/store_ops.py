@@ -51,6 +51,7 @@ class OpsMixin(StoreCore):
                         deleted.add(op.memory_id)
                 events.append(event)
             insert_events(cur, events)
+        self.changed(user_id)
         return events
 
     def import_memories_df(
@@ -139,6 +140,7 @@ class OpsMixin(StoreCore):
                 cur.execute("DROP TABLE _import")
         finally:
             source.unregister("_import_src")
+        self.changed(user_id if user_id is not None or len(users) != 1 else users[0])
         return len(batch)
 
 

@@ -51,6 +51,8 @@ class SessionsMixin(StoreCore):
                         cur.execute("INSERT INTO messages SELECT * FROM _msgs")
                     finally:
                         cur.unregister("_msgs")
+        for user_id in {run.user_id for run in runs}:
+            self.changed(user_id)
 
     def get_runs(
         self, user_id: str, session_id: str | None = None, *, last_n: int | None = None
@@ -105,6 +107,7 @@ class SessionsMixin(StoreCore):
                     naive_utc(summary.updated_at),
                 ],
             )
+        self.changed(summary.user_id)
 
     def get_summary(self, user_id: str, session_id: str) -> SessionSummary | None:
         """The summary of one session of `user_id`, or None."""
@@ -142,6 +145,7 @@ class SessionsMixin(StoreCore):
                 "DELETE FROM summaries WHERE user_id = ? AND session_id = ? RETURNING session_id",
                 [user_id, session_id],
             ).fetchall()
+        self.changed(user_id)
         return bool(row)
 
     def runs_df(self, *, user_id: str | None = None) -> pd.DataFrame:

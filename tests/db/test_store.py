@@ -262,3 +262,48 @@ def test_frames_have_stable_columns(db: DuckDbMemoryDb) -> None:
     assert str(db.memories_df()["created_at"].dt.tz) == "UTC"
     assert db.runs_df()["n_messages"].tolist() == [1]
     assert "is_baseline" in db.llm_calls_df().columns
+
+
+def test_newest_cache_follows_every_write(db: DuckDbMemoryDb) -> None:
+    def newest(n: int) -> list[str]:
+        return [m.memory for m in db.list_memories("u1", order="newest", limit=n)]
+
+    ids = [db.add_memory("u1", UserMemory(memory=f"m{i}")).memory_id for i in range(5)]
+    assert newest(3) == ["m2", "m3", "m4"]
+    db.add_memory("u1", UserMemory(memory="m5"))  # appended to the cache
+    assert newest(2) == ["m4", "m5"]
+    db.upsert_memories("u1", [UserMemory(memory_id=ids[0], memory="m0 again")])
+    assert newest(2) == ["m5", "m0 again"]
+    db.delete_memory("u1", ids[4])
+    assert newest(3) == ["m3", "m5", "m0 again"]
+    db.apply_ops("u1", [MemoryOp(op="update", memory_id=ids[1], memory="m1 now")], cause="t")
+    assert newest(1) == ["m1 now"]
+    db.import_memories_df(pd.DataFrame({"memory": ["bulk"]}), user_id="u1")
+    assert newest(1) == ["bulk"]
+    db.sql_df("DELETE FROM memories WHERE memory = 'bulk'")
+    assert newest(1) == ["m1 now"]
+    db.clear("u1")
+    assert newest(5) == []
+    # A caller-dated memory older than the newest one is placed by its time, not appended.
+    db.add_memory("u1", UserMemory(memory="now"))
+    db.add_memory("u1", UserMemory(memory="old", updated_at=datetime(2001, 1, 1, tzinfo=UTC)))
+    assert newest(2) == ["old", "now"]
+
+
+def test_data_version_moves_on_writes_of_that_user_only(db: DuckDbMemoryDb) -> None:
+    v1, v2 = db.data_version("u1"), db.data_version("u2")
+    db.add_memory("u1", UserMemory(memory="x"))
+    db.add_runs([Run(session_id="s", user_id="u1")])
+    assert db.data_version("u1") == v1 + 2
+    assert db.data_version("u2") == v2
+    db.clear(all_users=True)
+    assert db.data_version("u2") == v2 + 1
+
+
+def test_one_file_is_one_store_per_process(tmp_path) -> None:
+    path = tmp_path / "one.duckdb"
+    first = DuckDbMemoryDb(path)
+    with pytest.raises(StoreError, match="already open in this process"):
+        DuckDbMemoryDb(path)
+    first.close()
+    DuckDbMemoryDb(path).close()
