@@ -18,11 +18,26 @@ import struct
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Literal, cast
+from typing import Any, cast
+
+from memlab.errors import ConfigError
+from memlab.testing.steps import (
+    EmptyChoices,
+    Hang,
+    Raw,
+    RecordedRequest,
+    Reply,
+    Responder,
+    Status,
+    Step,
+    completion_payload,
+    count_words,
+    echo_responder,
+    error_payload,
+)
 
 __all__ = [
     "EmptyChoices",
@@ -36,112 +51,6 @@ __all__ = [
     "Step",
     "echo_responder",
 ]
-
-
-@dataclass(frozen=True)
-class Reply:
-    """Answer with a valid `chat.completion`.
-
-    Attributes:
-        content: The assistant message text; None for a tool-call-only answer.
-        tool_calls: Tool calls as `(name, arguments JSON text)` pairs.
-        prompt_tokens: Reported input tokens; None counts whitespace-separated words of the
-            request's message texts.
-        completion_tokens: Reported output tokens; None counts words of the content and the
-            tool-call arguments.
-        finish_reason: None means "tool_calls" when there are tool calls, else "stop".
-    """
-
-    content: str | None = "ok"
-    tool_calls: Sequence[tuple[str, str]] | None = None
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    finish_reason: Literal["stop", "tool_calls", "length", "content_filter"] | None = None
-
-
-@dataclass(frozen=True)
-class Status:
-    """Answer with an HTTP error status, by default with an OpenAI-style error body.
-
-    Attributes:
-        code: The HTTP status, e.g. 429, 500, 401.
-        body: A JSON object or raw text; None builds `{"error": {"message", "type", "code"}}`
-            shaped like OpenAI's for that status.
-        headers: Extra response headers, e.g. `{"Retry-After": "1"}`.
-    """
-
-    code: int
-    body: str | Mapping[str, Any] | None = None
-    headers: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Hang:
-    """Wait before answering, to run past a client's timeout.
-
-    The wait ends early when the server stops; the request then gets no answer.
-
-    Attributes:
-        seconds: How long to wait.
-        then: What to answer after the wait.
-    """
-
-    seconds: float
-    then: Reply = field(default_factory=Reply)
-
-
-@dataclass(frozen=True)
-class Raw:
-    """Answer with this exact body, e.g. truncated or invalid JSON.
-
-    Attributes:
-        body: The response body text.
-        status: The HTTP status.
-        content_type: The `Content-Type` header.
-    """
-
-    body: str
-    status: int = 200
-    content_type: str = "application/json"
-
-
-@dataclass(frozen=True)
-class EmptyChoices:
-    """Answer 200 with a well-formed completion whose `choices` list is empty."""
-
-
-Step = Reply | Status | Hang | Raw | EmptyChoices
-"""What the server does for one chat-completion request."""
-
-Responder = Callable[[dict[str, Any]], Step]
-"""Computes the step for a request from its JSON body, when no scripted step is queued."""
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request the server received, in arrival order.
-
-    Attributes:
-        method: "GET" or "POST".
-        path: The request path, e.g. "/v1/chat/completions".
-        headers: Request headers (names as sent).
-        body: The parsed JSON body; None when there was no body or it was not a JSON object.
-        time: `time.monotonic()` when the request arrived.
-    """
-
-    method: str
-    path: str
-    headers: Mapping[str, str]
-    body: dict[str, Any] | None
-    time: float
-
-
-def echo_responder(body: dict[str, Any]) -> Step:
-    """Reply with the text of the last user message (empty when there is none)."""
-    for message in reversed(body.get("messages") or []):
-        if isinstance(message, dict) and message.get("role") == "user":
-            return Reply(_message_text(message))
-    return Reply("")
 
 
 class OpenAIServer:
@@ -169,9 +78,9 @@ class OpenAIServer:
         embedding_dim: int = 8,
     ) -> None:
         if latency_s < 0:
-            raise ValueError(f"latency_s must be >= 0, got {latency_s}")
+            raise ConfigError(f"OpenAIServer(latency_s={latency_s}): use a delay >= 0 seconds")
         if embedding_dim < 1:
-            raise ValueError(f"embedding_dim must be >= 1, got {embedding_dim}")
+            raise ConfigError(f"OpenAIServer(embedding_dim={embedding_dim}): use a length >= 1")
         self.latency_s = latency_s
         self.default: Responder = default or _default_responder
         self.embedding_dim = embedding_dim
@@ -298,14 +207,14 @@ class _HTTPServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     server_version = "memlab-openai-test-server/1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: tests read `OpenAIServer.requests` instead of a log."""
 
     @property
     def owner(self) -> OpenAIServer:
         return cast(_HTTPServer, self.server).owner
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:
         """Serve `/v1/models`."""
         owner = self.owner
         self._receive(None)
@@ -317,7 +226,7 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send_error(404, f"Unknown path {self.path}", "invalid_request_error")
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+    def do_POST(self) -> None:
         """Serve chat completions and embeddings."""
         owner = self.owner
         length = int(self.headers.get("Content-Length") or 0)
@@ -335,7 +244,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_error(404, f"Unknown path {self.path}", "invalid_request_error")
             return
         if body is None:
-            self._send_error(400, "The request body must be a JSON object.", "invalid_request_error")
+            self._send_error(
+                400, "The request body must be a JSON object.", "invalid_request_error"
+            )
             return
         if path == "/v1/embeddings":
             self._send_embeddings(body)
@@ -370,13 +281,13 @@ class _Handler(BaseHTTPRequestHandler):
             if self.owner._wait(step.seconds):
                 self._perform(step.then, body, number)
         elif isinstance(step, Reply):
-            self._send_json(200, _completion(step, body, number))
+            self._send_json(200, completion_payload(step, body, number))
         elif isinstance(step, Status):
             self._send_status(step)
         elif isinstance(step, Raw):
             self._send_bytes(step.status, step.body.encode(), step.content_type)
         elif isinstance(step, EmptyChoices):
-            completion = _completion(Reply(""), body, number)
+            completion = completion_payload(Reply(""), body, number)
             completion["choices"] = []
             self._send_json(200, completion)
         else:  # a responder returned something that is not a step
@@ -390,7 +301,7 @@ class _Handler(BaseHTTPRequestHandler):
             {"object": "embedding", "index": i, "embedding": owner._embed(str(text))}
             for i, text in enumerate(texts)
         ]
-        tokens = sum(_count_words(str(text)) for text in texts)
+        tokens = sum(count_words(str(text)) for text in texts)
         self._send_json(
             200,
             {
@@ -404,14 +315,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _send_status(self, step: Status) -> None:
         headers = {"Content-Type": "application/json", **step.headers}
         if step.body is None:
-            error_type, code = _ERROR_KINDS.get(
-                step.code, ("server_error" if step.code >= 500 else "invalid_request_error", None)
-            )
-            message = f"Scripted HTTP {step.code} from the memlab test server."
-            payload: Any = {
-                "error": {"message": message, "type": error_type, "param": None, "code": code}
-            }
-            data = json.dumps(payload).encode()
+            data = json.dumps(error_payload(step.code)).encode()
         elif isinstance(step.body, str):
             data = step.body.encode()
         else:
@@ -443,67 +347,3 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (e.g. its timeout ran out during a Hang)
-
-
-_ERROR_KINDS: dict[int, tuple[str, str | None]] = {
-    400: ("invalid_request_error", None),
-    401: ("invalid_request_error", "invalid_api_key"),
-    403: ("permission_error", None),
-    404: ("invalid_request_error", "model_not_found"),
-    429: ("requests", "rate_limit_exceeded"),
-}
-
-
-def _message_text(message: Mapping[str, Any]) -> str:
-    content = message.get("content")
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):  # content parts: keep the text ones
-        return " ".join(
-            str(part.get("text", ""))
-            for part in content
-            if isinstance(part, dict) and part.get("type") == "text"
-        )
-    return ""
-
-
-def _count_words(text: str) -> int:
-    return len(text.split())
-
-
-def _completion(reply: Reply, body: dict[str, Any], number: int) -> dict[str, Any]:
-    messages = [m for m in body.get("messages") or [] if isinstance(m, dict)]
-    prompt_tokens = reply.prompt_tokens
-    if prompt_tokens is None:
-        prompt_tokens = sum(_count_words(_message_text(m)) for m in messages)
-    calls = list(reply.tool_calls or [])
-    completion_tokens = reply.completion_tokens
-    if completion_tokens is None:
-        completion_tokens = _count_words(reply.content or "") + sum(
-            _count_words(arguments) for _, arguments in calls
-        )
-    message: dict[str, Any] = {"role": "assistant", "content": reply.content}
-    if calls:
-        message["tool_calls"] = [
-            {
-                "id": f"call_{number}_{i}",
-                "type": "function",
-                "function": {"name": name, "arguments": arguments},
-            }
-            for i, (name, arguments) in enumerate(calls)
-        ]
-    finish_reason = reply.finish_reason or ("tool_calls" if calls else "stop")
-    return {
-        "id": f"chatcmpl-memlab-{number}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": body.get("model", "test-model"),
-        "choices": [
-            {"index": 0, "message": message, "finish_reason": finish_reason, "logprobs": None}
-        ],
-        "usage": {
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "total_tokens": prompt_tokens + completion_tokens,
-        },
-    }
