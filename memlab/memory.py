@@ -16,8 +16,14 @@ from pydantic import ValidationError
 from memlab.db.base import MemoryDb
 from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.errors import ConfigError, NotFoundError
+from memlab.llm._litellm import OFFLINE_MODEL
+from memlab.llm.client import LLM, LedgerStore
+from memlab.llm.sync import run_sync
+from memlab.manager import ExtractionResult, MemoryManager
 from memlab.recall.base import Corpus, RecallHit, get_strategy
 from memlab.schema import Message, Role, Run, SessionSummary, UserMemory
+from memlab.summarizer import SessionSummarizer
+from memlab.triggers import SummaryTrigger, TriggerEvent, get_trigger
 
 __all__ = ["DEFAULT_USER", "Memory"]
 
@@ -33,10 +39,24 @@ class Memory:
     Args:
         db: A store, a DuckDB file path, or None for an in-memory DuckDB store.
         user_id: The user that calls without `user_id=` act on.
+        model: A litellm model string or a configured `LLM`, handed to the manager, the
+            summarizer and agentic search unless they have their own; None for no model.
+            The default is memlab's offline rule-based baseline.
+        manager: How memories are extracted (default: `MemoryManager()`, agno-v2 prompt).
+        summarizer: How sessions are summarized (default: `SessionSummarizer()`, full mode).
+        summary_trigger: When `add_run` summarizes: a trigger or its name ("never",
+            "every_n_runs", "token_threshold", "session_end"); default "never".
     """
 
     def __init__(
-        self, db: MemoryDb | str | Path | None = None, *, user_id: str = DEFAULT_USER
+        self,
+        db: MemoryDb | str | Path | None = None,
+        *,
+        user_id: str = DEFAULT_USER,
+        model: str | LLM | None = OFFLINE_MODEL,
+        manager: MemoryManager | None = None,
+        summarizer: SessionSummarizer | None = None,
+        summary_trigger: str | SummaryTrigger | None = None,
     ) -> None:
         if db is None:
             db = DuckDbMemoryDb(":memory:")
@@ -48,6 +68,18 @@ class Memory:
             )
         self.db: MemoryDb = db
         self.user_id = _user(user_id, DEFAULT_USER)
+        self._llm = _model(model, db)
+        manager = manager or MemoryManager()
+        self.manager = manager.with_llm(self._llm) if manager.llm is None and self._llm else manager
+        summarizer = summarizer or SessionSummarizer()
+        self.summarizer = (
+            summarizer.with_llm(self._llm) if summarizer.llm is None and self._llm else summarizer
+        )
+        self.summary_trigger: SummaryTrigger = (
+            get_trigger(summary_trigger or "never")
+            if summary_trigger is None or isinstance(summary_trigger, str)
+            else summary_trigger
+        )
 
     def __repr__(self) -> str:
         return f"Memory(db={self.db!r}, user_id={self.user_id!r})"
@@ -79,7 +111,24 @@ class Memory:
                 raise ConfigError(f"a message of the run is not valid: {exc}") from exc
             stored = Run(session_id=session_id, user_id=uid, messages=messages)
         self.db.add_runs([stored])
+        # The run is stored before the trigger fires: a failed summary call raises, but never
+        # loses the run.
+        self._fire(session_id, uid, "run")
         return stored
+
+    def end_session(self, session_id: str, *, user_id: str | None = None) -> SessionSummary | None:
+        """Mark a session as ended; a `session_end` trigger summarizes it now.
+
+        Returns the new summary, or None when the trigger did not fire.
+        """
+        return self._fire(_text("session_id", session_id), self._uid(user_id), "session_end")
+
+    def _fire(self, session_id: str, user_id: str, event: TriggerEvent) -> SessionSummary | None:
+        if not self.summary_trigger.should_fire(
+            self.db, user_id=user_id, session_id=session_id, event=event
+        ):
+            return None
+        return self.create_session_summary(session_id, user_id=user_id)
 
     def get_runs(self, session_id: str | None = None, *, user_id: str | None = None) -> list[Run]:
         """The user's runs in order, of one session or of all."""
@@ -201,6 +250,8 @@ class Memory:
         uid = self._uid(user_id)
         if limit is None:
             limit = max(self.db.count_memories(uid), 1)
+        if retrieval_method == "agentic" and options.get("llm") is None:
+            options["llm"] = self.llm
         hits = self.recall(query, strategy=retrieval_method, limit=limit, user_id=uid, **options)
         return [h.memory for h in hits if h.memory is not None]
 
@@ -221,6 +272,102 @@ class Memory:
         return chosen.search(
             self.db, user_id=self._uid(user_id), query=query, limit=limit, over=over
         )
+
+    # ----------------------------------------------------------------- model-driven memory
+    @property
+    def llm(self) -> LLM:
+        """The model handed to the manager, summarizer and agentic search.
+
+        Raises:
+            ConfigError: the Memory was built with `model=None`.
+        """
+        if self._llm is None:
+            raise ConfigError(
+                "this Memory has no model; pass Memory(model='memlab/offline') or any litellm "
+                "model string"
+            )
+        return self._llm
+
+    def create_user_memories(
+        self,
+        message: str | None = None,
+        messages: Sequence[Message | dict[str, Any]] | None = None,
+        *,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        run_id: str | None = None,
+    ) -> ExtractionResult:
+        """Extract facts worth keeping from a message or messages into the user's memories.
+
+        Returns the applied ops (with memory ids), the rejected ones, and the usage.
+
+        Raises:
+            ExtractionError: the model's answer did not parse, also after one repair retry.
+            ModelCallError: the model call failed; nothing was written.
+        """
+        return run_sync(
+            self.acreate_user_memories(
+                message, messages, user_id=user_id, session_id=session_id, run_id=run_id
+            )
+        )
+
+    async def acreate_user_memories(
+        self,
+        message: str | None = None,
+        messages: Sequence[Message | dict[str, Any]] | None = None,
+        *,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        run_id: str | None = None,
+    ) -> ExtractionResult:
+        """Async form of `create_user_memories`."""
+        if (message is None) == (messages is None):
+            raise ConfigError(
+                "create_user_memories takes message='...' or messages=[...], not both"
+            )
+        if message is not None:
+            batch = [Message(role="user", content=_text("message", message))]
+        else:
+            try:
+                batch = [
+                    m if isinstance(m, Message) else Message.model_validate(m)
+                    for m in messages or []
+                ]
+            except ValidationError as exc:
+                raise ConfigError(f"a message is not valid: {exc}") from exc
+        return await self.manager.acreate_memories(
+            self.db, batch, user_id=self._uid(user_id), session_id=session_id, run_id=run_id
+        )
+
+    def update_memory_task(self, task: str, *, user_id: str | None = None) -> ExtractionResult:
+        """Carry out an instruction on the user's memories, e.g. "forget where I work"."""
+        return run_sync(self.aupdate_memory_task(task, user_id=user_id))
+
+    async def aupdate_memory_task(
+        self, task: str, *, user_id: str | None = None
+    ) -> ExtractionResult:
+        """Async form of `update_memory_task`."""
+        return await self.manager.aupdate_memory_task(self.db, task, user_id=self._uid(user_id))
+
+    def create_session_summary(
+        self, session_id: str, *, user_id: str | None = None
+    ) -> SessionSummary:
+        """Summarize a session with the summarizer and store the summary.
+
+        Raises:
+            NotFoundError: the session has no runs.
+            ModelCallError: the model call failed (`ExtractionError` for an unusable answer).
+        """
+        return run_sync(self.acreate_session_summary(session_id, user_id=user_id))
+
+    async def acreate_session_summary(
+        self, session_id: str, *, user_id: str | None = None
+    ) -> SessionSummary:
+        """Async form of `create_session_summary`."""
+        result = await self.summarizer.asummarize(
+            self.db, user_id=self._uid(user_id), session_id=_text("session_id", session_id)
+        )
+        return result.summary
 
     # ----------------------------------------------------------------- session summaries
     def get_session_summary(
@@ -272,6 +419,20 @@ class Memory:
             "summaries": [s.model_dump(mode="json") for s in self.db.list_summaries(uid)],
             "runs": [r.model_dump(mode="json") for r in self.db.get_runs(uid)],
         }
+
+
+def _model(model: str | LLM | None, db: MemoryDb) -> LLM | None:
+    if model is None:
+        return None
+    if isinstance(model, str):
+        model = LLM(model)
+    if not isinstance(model, LLM):
+        raise ConfigError(
+            f"Memory(model=...) takes a litellm model string or an LLM, got {type(model).__name__}"
+        )
+    if isinstance(db, LedgerStore):
+        model.attach(db)  # the ledger lives next to the memories unless the LLM has its own
+    return model
 
 
 def _user(user_id: str | None, default: str) -> str:

@@ -16,6 +16,8 @@ import pyarrow as pa
 from memlab.schema import Message, SessionSummary, ToolCall, UserMemory
 
 __all__ = [
+    "LLM_CACHE_SCHEMA",
+    "LLM_CALLS_SCHEMA",
     "MEMORY_COLUMNS",
     "MESSAGE_COLUMNS",
     "events_table",
@@ -34,6 +36,9 @@ MESSAGE_COLUMNS = (
     "message_id, role, content, created_at, name, tool_call_id, tool_calls, from_history"
 )
 _STR = pa.string()
+_INT = pa.int64()
+_F64 = pa.float64()
+_BOOL = pa.bool_()
 _LIST = pa.list_(pa.string())
 _TS = pa.timestamp("us")
 
@@ -145,3 +150,41 @@ def messages_table(
             "created_at": pa.array([naive_utc(m.created_at) for m in messages], _TS),
         }
     )
+
+
+LLM_CALLS_SCHEMA = pa.schema(
+    [
+        ("call_id", _STR),
+        ("created_at", pa.timestamp("us")),
+        ("purpose", _STR),
+        ("model", _STR),
+        ("prompt_name", _STR),
+        ("prompt_version", _STR),
+        ("request_hash", _STR),
+        ("input_tokens", _INT),
+        ("output_tokens", _INT),
+        ("cost_usd", _F64),
+        ("latency_ms", _F64),
+        ("cached", _BOOL),
+        ("attempts", pa.int32()),
+        ("error", _STR),
+        ("user_id", _STR),
+        ("session_id", _STR),
+        ("run_id", _STR),
+        ("memory_id", _STR),
+    ]
+)
+"""Arrow schema of an `llm_calls` batch, in the table's column order."""
+
+LLM_CACHE_SCHEMA = pa.schema(
+    [
+        ("request_hash", _STR),
+        ("model", _STR),
+        ("response", _STR),
+        ("input_tokens", _INT),
+        ("output_tokens", _INT),
+        ("cost_usd", _F64),
+        ("created_at", pa.timestamp("us")),
+    ]
+)
+"""Arrow schema of an `llm_cache` batch, in the table's column order."""

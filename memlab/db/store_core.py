@@ -13,16 +13,25 @@ import atexit
 import contextlib
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from memlab.db.connection import Connection
 from memlab.db.migrations import apply_migrations
-from memlab.db.rows import EVENT_COLUMNS, MEMORY_COLUMNS, events_table, memories_table
+from memlab.db.rows import (
+    EVENT_COLUMNS,
+    LLM_CACHE_SCHEMA,
+    LLM_CALLS_SCHEMA,
+    MEMORY_COLUMNS,
+    events_table,
+    memories_table,
+)
 from memlab.errors import ConfigError, StoreError
 from memlab.schema import UserMemory
 
@@ -95,6 +104,11 @@ class StoreCore:
         self._flush_interval_s = flush_interval_s
         self._pending_memories: list[tuple[Any, ...]] = []
         self._pending_events: list[tuple[Any, ...]] = []
+        # Ledger rows and cache entries ride the same buffer: a model call must not pay a
+        # ~1.5 ms DuckDB insert on the event loop (see LedgerMixin).
+        self._pending_calls: list[dict[str, Any]] = []
+        self._pending_cache: list[tuple[Any, ...]] = []
+        self._cache_memo: OrderedDict[str, Any] = OrderedDict()
         self._buffer_lock = threading.RLock()
         self._timer: threading.Timer | None = None
         # Per-user newest memories (newest last), so `last_n` does not re-sort 100k rows.
@@ -141,15 +155,48 @@ class StoreCore:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-            if not self._pending_memories:
+            if not (self._pending_memories or self._pending_calls or self._pending_cache):
                 return
-            memories = memories_table(self._pending_memories)
-            events = events_table(self._pending_events)
             with self._conn.transaction() as cur:
-                insert_arrow(cur, "memories", MEMORY_COLUMNS, memories)
-                insert_arrow(cur, "memory_events", EVENT_COLUMNS, events)
+                if self._pending_memories:
+                    memories = memories_table(self._pending_memories)
+                    insert_arrow(cur, "memories", MEMORY_COLUMNS, memories)
+                    insert_arrow(
+                        cur, "memory_events", EVENT_COLUMNS, events_table(self._pending_events)
+                    )
+                if self._pending_calls:
+                    calls = pa.Table.from_pylist(self._pending_calls, schema=LLM_CALLS_SCHEMA)
+                    insert_arrow(cur, "llm_calls", ", ".join(LLM_CALLS_SCHEMA.names), calls)
+                if self._pending_cache:
+                    cache = pa.Table.from_pylist(
+                        [
+                            dict(zip(LLM_CACHE_SCHEMA.names, row, strict=True))
+                            for row in self._pending_cache
+                        ],
+                        schema=LLM_CACHE_SCHEMA,
+                    )
+                    name = "_batch_llm_cache"
+                    cur.register(name, cache)
+                    try:
+                        cur.execute(
+                            f"INSERT INTO llm_cache SELECT * FROM {name} ON CONFLICT DO NOTHING"
+                        )
+                    finally:
+                        cur.unregister(name)
             self._pending_memories.clear()
             self._pending_events.clear()
+            self._pending_calls.clear()
+            self._pending_cache.clear()
+
+    def _buffered(self) -> None:
+        """Flush when the buffer is full, else make sure a timer will (caller holds the lock)."""
+        size = len(self._pending_memories) + len(self._pending_calls) + len(self._pending_cache)
+        if size >= self._flush_rows:
+            self.flush()
+        elif self._timer is None:
+            self._timer = threading.Timer(self._flush_interval_s, self._flush_quietly)
+            self._timer.daemon = True
+            self._timer.start()
 
     def close(self) -> None:
         """Flush buffered writes and close the file; later calls raise `StoreError`."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -62,12 +61,7 @@ class MemoriesMixin(StoreCore):
         with self._buffer_lock:
             self._pending_memories.append(row)
             self._pending_events.append(event)
-            if len(self._pending_memories) >= self._flush_rows:
-                self.flush()
-            elif self._timer is None:
-                self._timer = threading.Timer(self._flush_interval_s, self._flush_quietly)
-                self._timer.daemon = True
-                self._timer.start()
+            self._buffered()
             self.changed(user_id, appended=stored)
         return stored
 

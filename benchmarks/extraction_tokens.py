@@ -1,0 +1,112 @@
+"""Input tokens per extraction call as a user's stored memories grow, `all` vs `top_k`.
+
+agno's design puts every stored memory in every extraction prompt, so input tokens grow
+linearly with the store. `MemoryManager(context="top_k")` shows a bounded number. The figures
+are the `input_tokens` of the `llm_calls` rows (cl100k_base over the actual request, tools
+included), made with the offline model through the real chokepoint; a real model sees the same
+request. Target (issue 3): `top_k` <= 2,000 input tokens per call at 10,000 memories.
+
+    .venv/bin/python benchmarks/extraction_tokens.py [--top-k 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import time
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+import pandas as pd
+
+from memlab import Memory
+from memlab.db import DuckDbMemoryDb
+from memlab.llm import LLM
+from memlab.manager import MemoryManager
+
+SIZES = (10, 100, 1_000, 10_000)
+MESSAGE = "I moved to Lisbon last month, and I started working as a nurse at Santa Maria hospital."
+
+_PLACES = ["Porto", "Madrid", "Kyoto", "Oslo", "Lima", "Accra", "Hanoi", "Quebec", "Tbilisi"]
+_THINGS = ["sushi", "jazz", "hiking", "chess", "pottery", "cycling", "opera", "tango", "baking"]
+_PEOPLE = ["Maria", "Joao", "Aiko", "Lars", "Nia", "Omar", "Chen", "Ines", "Tomas", "Priya"]
+_MONTHS = ["January", "March", "May", "July", "September", "November"]
+
+
+def synthetic_memories(n: int, seed: int = 7) -> list[str]:
+    """Varied third-person facts, like a long-lived user's store."""
+    rng = random.Random(seed)
+    templates = [
+        lambda: (
+            f"User visited {rng.choice(_PLACES)} in {rng.choice(_MONTHS)} {rng.randint(1, 28)}."
+        ),
+        lambda: f"User's friend {rng.choice(_PEOPLE)} likes {rng.choice(_THINGS)}.",
+        lambda: f"User enjoys {rng.choice(_THINGS)} on weekends with {rng.choice(_PEOPLE)}.",
+        lambda: f"User read a book about {rng.choice(_THINGS)} set in {rng.choice(_PLACES)}.",
+        lambda: f"User plans to see {rng.choice(_PEOPLE)} in {rng.choice(_PLACES)} soon.",
+    ]
+    return [rng.choice(templates)() + f" (note {i})" for i in range(n)]
+
+
+CONFIGS = [
+    ("agno-v2", "all"),
+    ("agno-v2", "top_k"),
+    ("single-pass-json", "top_k"),
+    ("mem0-style", "top_k"),
+]
+
+
+def main(top_k: int) -> None:
+    db = DuckDbMemoryDb(":memory:")
+    llm = LLM(db=db, cache=False)
+    store = synthetic_memories(max(SIZES))
+    rows = []
+    for size in SIZES:
+        for prompt, context in CONFIGS:
+            user = f"{prompt}-{context}-{size}"
+            # "User lives in Porto." sits among the others: the update the message should cause.
+            texts = [*store[: size - 1], "User lives in Porto."]
+            db.import_memories_df(pd.DataFrame({"memory": texts}), user_id=user)
+            manager = MemoryManager(llm, prompt=prompt, context=context, top_k=top_k)  # type: ignore[arg-type]
+            memory = Memory(db, model=llm, manager=manager)
+            started = time.perf_counter()
+            result = memory.create_user_memories(MESSAGE, user_id=user)
+            seconds = time.perf_counter() - started
+            calls = db.llm_calls_df(user_id=user)
+            updated = any(op.op == "update" for op in result.ops)
+            rows.append(
+                {
+                    "memories": size,
+                    "strategy": prompt,
+                    "context": context if context == "all" else f"top_k={top_k}",
+                    "calls": len(calls),
+                    "input_tokens_per_call": int(calls["input_tokens"].max()),
+                    "input_tokens_total": int(calls["input_tokens"].sum()),
+                    "found_update": updated,
+                    "seconds": round(seconds, 3),
+                }
+            )
+    table = pd.DataFrame(rows)
+    pd.set_option("display.width", 140)
+    print("Input tokens per extraction call (offline baseline model, cl100k_base on the request)")
+    print(table.to_string(index=False))
+    print("\nmax input tokens of one call, by store size:")
+    print(
+        table.pivot_table(
+            index="memories", columns=["strategy", "context"], values="input_tokens_per_call"
+        ).to_string()
+    )
+    worst = table[(table["memories"] == max(SIZES)) & (table["context"] != "all")]
+    ok = bool((worst["input_tokens_per_call"] <= 2000).all())
+    print(
+        f"\ntarget top_k <= 2,000 input tokens per call at {max(SIZES):,} memories: "
+        f"{'met' if ok else 'NOT met'} (max {int(worst['input_tokens_per_call'].max())})"
+    )
+    db.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--top-k", type=int, default=20)
+    main(parser.parse_args().top_k)

@@ -1,0 +1,78 @@
+"""The one place memlab imports litellm: offline-safe, lazy, and registering the offline model.
+
+`import litellm` costs ~3.5 s and by default downloads the model cost map, so it happens on the
+first model call, never at `import memlab`, and always after `LITELLM_LOCAL_MODEL_COST_MAP` is
+set. litellm is untyped: this module hands the module out as `Any` and nothing else leaks.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from functools import cache
+from typing import Any
+
+__all__ = ["OFFLINE_MODEL", "count_tokens", "litellm"]
+
+OFFLINE_MODEL = "memlab/offline"
+"""The litellm model string of memlab's deterministic rule-based baseline (not an LLM)."""
+
+_lock = threading.Lock()
+_module: Any = None
+
+
+def litellm() -> Any:
+    """Import litellm without network access, with the offline model registered; return it."""
+    global _module
+    if _module is not None:
+        return _module
+    with _lock:
+        if _module is None:
+            os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+            import litellm as lib
+
+            from memlab.llm.offline import OfflineModel
+
+            lib.suppress_debug_info = True
+            providers = [p for p in lib.custom_provider_map if p.get("provider") != "memlab"]
+            providers.append({"provider": "memlab", "custom_handler": OfflineModel()})
+            lib.custom_provider_map = providers
+            # litellm copies custom_provider_map into its provider tables only inside
+            # completion(); registering here makes the first call and cost lookups see it.
+            utils: Any = importlib.import_module("litellm.utils")
+            utils.custom_llm_setup()
+            # Known to be free; the cost is 0.0 because it really is zero, not because it is
+            # unknown. The ledger still marks the model as a baseline by its name.
+            lib.register_model(
+                {
+                    OFFLINE_MODEL: {
+                        "input_cost_per_token": 0.0,
+                        "output_cost_per_token": 0.0,
+                        "cache_creation_input_token_cost": 0.0,
+                        "cache_read_input_token_cost": 0.0,
+                        "litellm_provider": "memlab",
+                        "mode": "chat",
+                        "max_input_tokens": 1_000_000,
+                        "max_output_tokens": 100_000,
+                    }
+                }
+            )
+            _module = lib
+    return _module
+
+
+@cache
+def _encoding() -> Any:
+    litellm()  # the cost-map switch must be set before any litellm module loads
+    # Importing this module points tiktoken at the tokenizer files bundled with litellm, so
+    # cl100k_base loads from disk instead of being downloaded.
+    module: Any = importlib.import_module("litellm.litellm_core_utils.default_encoding")
+    return module.encoding
+
+
+def count_tokens(text: str) -> int:
+    """Tokens of `text` under OpenAI's `cl100k_base` tokenizer, counted offline."""
+    if not text:
+        return 0
+    return len(_encoding().encode(text, disallowed_special=()))

@@ -1,0 +1,401 @@
+"""`LLM`: the one chokepoint every model call of memlab passes through.
+
+Each call is answered from the DuckDB cache when the same request was made before; otherwise it
+is checked against the budgets and the network block, sent through litellm with retries, and
+cached. Every outcome, failures included, writes one row to the `llm_calls` ledger. The core is
+async (`acomplete`); the sync surface (`complete`) runs the same coroutine on memlab's
+background loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import weakref
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from memlab.errors import ConfigError, ExtractionError, ModelCallError
+from memlab.llm._litellm import OFFLINE_MODEL, litellm
+from memlab.llm.budget import Budget
+from memlab.llm.network import check_allowed
+from memlab.llm.request import Completion, completion_from_response, request_hash
+from memlab.llm.retry import RetryPolicy, describe_failure, is_retryable, retry_after_s
+from memlab.llm.sync import run_sync
+
+if TYPE_CHECKING:
+    from memlab.llm.embed import Embeddings
+from memlab.schema import LlmCall, Purpose, Usage
+
+__all__ = ["LLM", "LedgerStore", "PromptRef", "UnusableOutput", "Validator"]
+
+Json = dict[str, Any]
+
+Validator = Callable[[Completion], str | None]
+"""Checks an answer's shape: None when usable, else why not (recorded in the ledger row)."""
+
+
+class UnusableOutput(ExtractionError):
+    """The model answered, but `validate` found the answer unusable.
+
+    Attributes:
+        completion: The answer (its usage counts: the call was made and paid for).
+    """
+
+    def __init__(self, message: str, *, completion: Completion) -> None:
+        super().__init__(message, raw=completion.raw, call_id=completion.call_id)
+        self.completion = completion
+
+
+@runtime_checkable
+class LedgerStore(Protocol):
+    """What the chokepoint needs from a store: the ledger and the response cache."""
+
+    def record_llm_call(self, call: LlmCall) -> None:
+        """Append one ledger row."""
+
+    def cache_get(self, request_hash: str) -> Any:
+        """(response JSON, input tokens, output tokens, cost) for a hash, or None."""
+
+    def cache_put(
+        self,
+        request_hash: str,
+        *,
+        model: str,
+        response: str,
+        input_tokens: int | None,
+        output_tokens: int | None,
+        cost_usd: float | None,
+    ) -> None:
+        """Store a response under its hash."""
+
+
+class PromptRef(Protocol):
+    """A named, versioned prompt (see `memlab.llm.prompt.Prompt`)."""
+
+    @property
+    def name(self) -> str:
+        """Registered name."""
+
+    @property
+    def version(self) -> str:
+        """Version of the wording."""
+
+
+class LLM:
+    """A configured model: any litellm model string, with ledger, cache, retries and budgets.
+
+    Args:
+        model: A litellm model string (`"gpt-4o-mini"`, `"anthropic/…"`, `"ollama/…"`,
+            `"openai/<name>"` with `api_base` for vLLM or llama.cpp) or `"memlab/offline"`,
+            the rule-based baseline.
+        db: Where the ledger and cache live; `Memory` attaches its own store when None, and a
+            standalone LLM opens an in-memory one on first use.
+        api_base: The server to call (local OpenAI-compatible servers).
+        api_key: The key, when not taken from the provider's environment variable.
+        temperature: Sampling temperature; None leaves the provider's default.
+        timeout_s: Per-attempt timeout.
+        max_retries: Retries of 429, 5xx, timeouts and connection errors.
+        retry_base_delay_s: First backoff ceiling (doubles per retry, full jitter).
+        max_concurrency: Calls in flight at once (per event loop).
+        max_cost_usd: Budget in USD over the calls this object sends; checked before each.
+        max_tokens: Budget of input plus output tokens over the calls this object sends.
+        cache: Answer repeated requests from `llm_cache`.
+        params: Further litellm completion parameters (`top_p`, `seed`, `max_tokens`, ...).
+    """
+
+    def __init__(
+        self,
+        model: str = OFFLINE_MODEL,
+        *,
+        db: LedgerStore | None = None,
+        api_base: str | None = None,
+        api_key: str | None = None,
+        temperature: float | None = 0.0,
+        timeout_s: float = 60.0,
+        max_retries: int = 3,
+        retry_base_delay_s: float = 0.5,
+        max_concurrency: int = 8,
+        max_cost_usd: float | None = None,
+        max_tokens: int | None = None,
+        cache: bool = True,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
+        if not isinstance(model, str) or not model.strip():
+            raise ConfigError(f"model must be a litellm model string, got {model!r}")
+        if max_concurrency < 1:
+            raise ConfigError(f"max_concurrency must be >= 1, got {max_concurrency}")
+        if timeout_s <= 0:
+            raise ConfigError(f"timeout_s must be > 0, got {timeout_s}")
+        self.model = model
+        self._db = db
+        self.api_base = api_base
+        self._api_key = api_key
+        self.temperature = temperature
+        self.timeout_s = timeout_s
+        self.retry = RetryPolicy(max_retries=max_retries, base_delay_s=retry_base_delay_s)
+        self.max_concurrency = max_concurrency
+        self.budget = Budget(model, max_cost_usd=max_cost_usd, max_tokens=max_tokens)
+        self.cache = cache
+        self.params: Json = dict(params or {})
+        self._lock = threading.Lock()
+        self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
+        self._semaphores = weakref.WeakKeyDictionary()
+
+    def __repr__(self) -> str:
+        base = f", api_base={self.api_base!r}" if self.api_base else ""
+        return f"LLM({self.model!r}{base})"
+
+    @property
+    def is_baseline(self) -> bool:
+        """True for memlab's rule-based offline model, which is not an LLM."""
+        return self.model.startswith("memlab/")
+
+    @property
+    def db(self) -> LedgerStore:
+        """The store of the ledger and cache (an in-memory one when none was attached)."""
+        with self._lock:
+            if self._db is None:
+                from memlab.db.duckdb_store import DuckDbMemoryDb
+
+                self._db = DuckDbMemoryDb(":memory:")
+            return self._db
+
+    def attach(self, db: object) -> None:
+        """Use `db` for the ledger and cache unless this LLM already has a store."""
+        if self._db is not None:
+            return
+        if not isinstance(db, LedgerStore):
+            raise ConfigError(
+                f"{type(db).__name__} has no LLM ledger (record_llm_call, cache_get, cache_put); "
+                "pass LLM(..., db=DuckDbMemoryDb(...)) to keep the ledger elsewhere"
+            )
+        self._db = db
+
+    @property
+    def spent(self) -> Usage:
+        """Tokens and cost of the calls this object sent to a model (cache hits excluded)."""
+        return self.budget.spent
+
+    def config(self) -> Json:
+        """The settings that rebuild this model (no credentials), for experiment records."""
+        return {
+            "model": self.model,
+            "api_base": self.api_base,
+            "temperature": self.temperature,
+            "params": dict(self.params),
+        }
+
+    # ----------------------------------------------------------------- calls
+    def embed(self, texts: Sequence[str], **options: Any) -> Embeddings:
+        """Sync form of `aembed`."""
+        return run_sync(self.aembed(texts, **options))
+
+    async def aembed(
+        self,
+        texts: Sequence[str],
+        *,
+        user_id: str | None = None,
+        use_cache: bool | None = None,
+    ) -> Embeddings:
+        """Embed texts with an embedding model, e.g. "text-embedding-3-small".
+
+        Ledgered with purpose "embed" and cached like completions; the vectors are float32.
+
+        Raises:
+            ConfigError: the model is memlab's offline model, which does not embed.
+            ModelCallError: the call failed (see `acomplete`).
+        """
+        from memlab.llm.embed import aembed
+
+        return await aembed(self, texts, user_id=user_id, use_cache=use_cache)
+
+    def complete(self, messages: Sequence[Mapping[str, Any]], **options: Any) -> Completion:
+        """Sync form of `acomplete`, safe inside a running event loop (e.g. Jupyter)."""
+        return run_sync(self.acomplete(messages, **options))
+
+    async def acomplete(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        purpose: Purpose,
+        prompt: PromptRef | None = None,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        response_format: Mapping[str, Any] | None = None,
+        user_id: str | None = None,
+        session_id: str | None = None,
+        run_id: str | None = None,
+        memory_id: str | None = None,
+        use_cache: bool | None = None,
+        validate: Validator | None = None,
+    ) -> Completion:
+        """Send one chat request and return the answer; every outcome writes a ledger row.
+
+        Args:
+            messages: The chat messages (OpenAI format).
+            purpose: What the call is for (extract, update, summarize, search, answer, judge).
+            prompt: The prompt template used, recorded and part of the cache key.
+            tools: Tools offered to the model.
+            response_format: e.g. `{"type": "json_object"}`.
+            user_id: The user the call serves (ledger context; so are the next three).
+            session_id: The session the call serves.
+            run_id: The run the call serves.
+            memory_id: The memory the call serves.
+            use_cache: Override the LLM's `cache` setting for this call.
+            validate: Checks the answer's shape before it is recorded; an unusable answer is
+                recorded with the reason as its error and raised as `UnusableOutput`.
+
+        Raises:
+            UnusableOutput: `validate` rejected the answer (an `ExtractionError`).
+            BudgetExceeded: the call would pass `max_cost_usd` or `max_tokens`.
+            ModelCallError: the call was blocked, failed after retries, failed fast (400, 401,
+                404), or came back with no choices. `call_id` names the ledger row.
+        """
+        params: Json = dict(self.params)
+        if self.temperature is not None:
+            params["temperature"] = self.temperature
+        label = f"{prompt.name}@{prompt.version}" if prompt else None
+        key = request_hash(
+            model=self.model,
+            messages=messages,
+            tools=tools,
+            response_format=response_format,
+            params=params,
+            prompt=label,
+        )
+        row = LlmCall(
+            purpose=purpose,
+            model=self.model,
+            request_hash=key,
+            prompt_name=prompt.name if prompt else None,
+            prompt_version=prompt.version if prompt else None,
+            user_id=user_id,
+            session_id=session_id,
+            run_id=run_id,
+            memory_id=memory_id,
+        )
+        started = time.perf_counter()
+        caching = self.cache if use_cache is None else use_cache
+        if caching:
+            hit = self.db.cache_get(key)  # a point read: cheaper inline than on a thread
+            if hit is not None:
+                return await self._replay(row, hit, started, validate)
+        try:
+            self.budget.check(messages, tools, call_id=row.call_id)
+            check_allowed(self.model, self.api_base, call_id=row.call_id)
+        except ModelCallError as exc:
+            await self._record(row, started, attempts=0, error=str(exc))
+            raise
+        kwargs: Json = {"model": self.model, "messages": list(messages), **params}
+        kwargs.update(timeout=self.timeout_s, max_retries=0, num_retries=0)
+        optional = {
+            "tools": list(tools) if tools else None,
+            "api_base": self.api_base,
+            "response_format": dict(response_format) if response_format else None,
+            "api_key": self._api_key,
+        }
+        kwargs.update({k: v for k, v in optional.items() if v})
+        async with self._semaphore():
+            started = time.perf_counter()  # time on the wire, not in the queue
+            response, attempts = await self._send(kwargs, row, started)
+        done = completion_from_response(response, call_id=row.call_id, model=self.model)
+        if done is None:
+            message = (
+                f"{self.model!r} answered with an empty choice list (no message); "
+                "the server is misbehaving: check its logs"
+            )
+            await self._record(row, started, attempts=attempts, error=message)
+            raise ModelCallError(message, call_id=row.call_id)
+        self.budget.add(done.usage)
+        if caching:  # cached even when unusable, so a re-run replays the same failure
+            self._cache_put(key, done)
+        return await self._checked(row, done, started, validate, attempts=attempts)
+
+    async def _send(
+        self, kwargs: Json, row: LlmCall, started: float, *, method: str = "acompletion"
+    ) -> tuple[Any, int]:
+        call = getattr(litellm(), method)
+        retries = 0 if self.is_baseline else self.retry.max_retries  # rules do not flake
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return await call(**kwargs), attempt
+            except Exception as exc:  # classified below; nothing is swallowed
+                wait = retry_after_s(exc)
+                give_up = not is_retryable(exc) or attempt > retries
+                if wait is not None and wait > self.retry.max_retry_after_s:
+                    give_up = True
+                if give_up:
+                    message = describe_failure(exc, self.model)
+                    if self.is_baseline:
+                        message = f"memlab's offline model failed, a bug in memlab: {exc}"
+                    elif attempt > 1:
+                        message += f" (gave up after {attempt} attempts)"
+                    await self._record(row, started, attempts=attempt, error=message)
+                    raise ModelCallError(message, call_id=row.call_id) from exc
+                await asyncio.sleep(self.retry.delay_s(attempt, wait))
+
+    async def _replay(
+        self, row: LlmCall, hit: Any, started: float, validate: Validator | None
+    ) -> Completion:
+        response, tokens_in, tokens_out, cost = hit
+        usage = Usage(
+            input_tokens=tokens_in or 0,
+            output_tokens=tokens_out or 0,
+            cost_usd=cost,
+            calls=1,
+            cached_calls=1,
+        )
+        done = Completion.from_cache_json(
+            response, usage=usage, call_id=row.call_id, model=self.model
+        )
+        return await self._checked(row, done, started, validate, attempts=0, cached=True)
+
+    async def _checked(
+        self,
+        row: LlmCall,
+        done: Completion,
+        started: float,
+        validate: Validator | None,
+        **fields: Any,
+    ) -> Completion:
+        problem = validate(done) if validate else None
+        await self._record(
+            row,
+            started,
+            input_tokens=done.usage.input_tokens,
+            output_tokens=done.usage.output_tokens,
+            cost_usd=done.usage.cost_usd,
+            error=f"unusable output: {problem}" if problem else None,
+            **fields,
+        )
+        if problem:
+            raise UnusableOutput(problem, completion=done)
+        return done
+
+    async def _record(self, row: LlmCall, started: float, **fields: Any) -> None:
+        fields["latency_ms"] = (time.perf_counter() - started) * 1000
+        # The store buffers ledger rows (flushed in batches), so this costs microseconds and
+        # stays on the event loop.
+        self.db.record_llm_call(row.model_copy(update=fields))
+
+    def _cache_put(self, key: str, done: Completion) -> None:
+        # Two identical requests in flight can both miss; the store keeps the first answer.
+        self.db.cache_put(
+            key,
+            model=self.model,
+            response=done.to_cache_json(),
+            input_tokens=done.usage.input_tokens,
+            output_tokens=done.usage.output_tokens,
+            cost_usd=done.usage.cost_usd,
+        )
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            sem = self._semaphores.get(loop)
+            if sem is None:
+                sem = self._semaphores[loop] = asyncio.Semaphore(self.max_concurrency)
+        return sem

@@ -1,0 +1,289 @@
+"""The extraction strategies: how a model turns a conversation into memory operations.
+
+- `agno-v2`: the stored memories in the prompt, add/update/delete tools, one call.
+- `mem0-style`: step 1 extracts candidate facts with no memories in the prompt; step 2 shows
+  each fact with only its most similar stored memories and asks ADD/UPDATE/DELETE/NONE.
+- `single-pass-json`: one call answering one JSON object with every op.
+
+A strategy proposes ops; `MemoryManager` validates and applies them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from memlab.llm.client import LLM
+from memlab.llm.parse import (
+    Parsed,
+    complete_parsed,
+    ops_from_json,
+    ops_from_tool_calls,
+    parse_model,
+)
+from memlab.llm.prompt import Prompt, get_prompt
+from memlab.llm.request import Completion
+from memlab.llm.sections import render_block, render_items, render_turns
+from memlab.llm.tools import MEMORY_TOOLS
+from memlab.schema import MemoryOp, Message, Usage, UserMemory
+
+__all__ = [
+    "EXTRACTORS",
+    "ExtractionRequest",
+    "Extractor",
+    "Proposal",
+    "register_extractor",
+]
+
+
+class SimilarFn(Protocol):
+    """Returns the stored memories a prompt shows for some texts (all, or the top k)."""
+
+    def __call__(self, texts: Sequence[str], *, share: int = 1) -> list[UserMemory]:
+        """The memories to show; `share` splits the top-k budget among that many prompts parts."""
+        ...
+
+
+@dataclass(frozen=True)
+class ExtractionRequest:
+    """What a strategy gets: the conversation, the memories to show, and ledger context."""
+
+    user_id: str
+    messages: Sequence[Message]
+    context: SimilarFn
+    include_assistant: bool = False
+    session_id: str | None = None
+    run_id: str | None = None
+
+    def ledger(self) -> dict[str, Any]:
+        """Ledger context for `LLM.acomplete`."""
+        return {"user_id": self.user_id, "session_id": self.session_id, "run_id": self.run_id}
+
+    def values(self) -> dict[str, str]:
+        """Prompt values shared by the strategies."""
+        turns = [(m.id, m.role, m.content) for m in self.messages if m.content.strip()]
+        note = (
+            " or what the assistant reliably learned about them" if self.include_assistant else ""
+        )
+        return {
+            "conversation": render_block("conversation", render_turns(turns)),
+            "assistant_note": note,
+        }
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The ops a strategy proposes, the call that caused them, and what all calls used."""
+
+    ops: list[MemoryOp]
+    cause: str
+    usage: Usage
+    call_ids: tuple[str, ...]
+    prompt: str
+
+
+class Extractor(Protocol):
+    """An extraction strategy."""
+
+    name: str
+
+    async def propose(self, llm: LLM, request: ExtractionRequest) -> Proposal:
+        """Ask the model for ops."""
+        ...
+
+
+EXTRACTORS: dict[str, Callable[[], Extractor]] = {}
+"""Extraction strategies by name."""
+
+
+def register_extractor(name: str) -> Callable[[type[Any]], type[Any]]:
+    """Register an extraction strategy class under `name`."""
+
+    def wrap(cls: type[Any]) -> type[Any]:
+        EXTRACTORS[name] = cls
+        return cls
+
+    return wrap
+
+
+def _memories_block(memories: Sequence[UserMemory]) -> str:
+    return render_block("memories", render_items((m.memory_id or "", m.memory) for m in memories))
+
+
+def _texts(request: ExtractionRequest) -> list[str]:
+    return [
+        m.content
+        for m in request.messages
+        if m.role == "user" or (request.include_assistant and m.role == "assistant")
+    ]
+
+
+def _proposal(parsed: Parsed[list[MemoryOp]], prompt: Prompt) -> Proposal:
+    return Proposal(parsed.value, parsed.call_id, parsed.usage, parsed.call_ids, prompt.label)
+
+
+async def _one_call(
+    llm: LLM,
+    request: ExtractionRequest,
+    prompt: Prompt,
+    parse: Callable[[Completion], list[MemoryOp]],
+    **options: Any,
+) -> Proposal:
+    messages = prompt.render(
+        options={"include_assistant": request.include_assistant},
+        memories=_memories_block(request.context(_texts(request))),
+        **request.values(),
+    )
+    parsed = await complete_parsed(
+        llm, messages, parse, purpose=prompt.purpose, prompt=prompt, **options, **request.ledger()
+    )
+    return _proposal(parsed, prompt)
+
+
+@register_extractor("agno-v2")
+class AgnoV2:
+    """All (or top-k) stored memories in the prompt; add/update/delete tool calls."""
+
+    name = "agno-v2"
+
+    async def propose(self, llm: LLM, request: ExtractionRequest) -> Proposal:
+        """One call with the memory tools."""
+        return await _one_call(
+            llm, request, get_prompt("agno-v2"), ops_from_tool_calls, tools=MEMORY_TOOLS
+        )
+
+
+@register_extractor("single-pass-json")
+class SinglePassJson:
+    """One call answering `{"ops": [...]}`."""
+
+    name = "single-pass-json"
+
+    async def propose(self, llm: LLM, request: ExtractionRequest) -> Proposal:
+        """One call in JSON mode."""
+        return await _one_call(
+            llm,
+            request,
+            get_prompt("single-pass-json"),
+            ops_from_json,
+            response_format={"type": "json_object"},
+        )
+
+
+class _Fact(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    text: str
+    topics: list[str] = Field(default_factory=list)
+    source_message_ids: list[str] = Field(default_factory=list)
+
+
+class _Facts(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    facts: list[_Fact]
+
+
+class _Decision(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    fact: int
+    action: str
+    memory_id: str | None = None
+    text: str | None = None
+
+    @field_validator("action")
+    @classmethod
+    def _action(cls, value: str) -> str:
+        if value.strip().upper() not in ("ADD", "UPDATE", "DELETE", "NONE"):
+            raise ValueError(f"action must be ADD, UPDATE, DELETE or NONE, not {value!r}")
+        return value.strip().upper()
+
+
+class _Decisions(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    decisions: list[_Decision]
+
+
+@register_extractor("mem0-style")
+class Mem0Style:
+    """Two steps: extract facts, then decide per fact against its most similar memories."""
+
+    name = "mem0-style"
+
+    async def propose(self, llm: LLM, request: ExtractionRequest) -> Proposal:
+        """Up to two calls; no second call when step 1 finds no fact."""
+        step1, step2 = get_prompt("mem0-style-facts"), get_prompt("mem0-style-update")
+        json_mode = {"response_format": {"type": "json_object"}}
+        facts = await complete_parsed(
+            llm,
+            step1.render(
+                options={"include_assistant": request.include_assistant}, **request.values()
+            ),
+            lambda c: parse_model(_Facts, c.text, what='the {"facts": [...]} object').facts,
+            purpose=step1.purpose,
+            prompt=step1,
+            **json_mode,
+            **request.ledger(),
+        )
+        if not facts.value:
+            return Proposal([], facts.call_id, facts.usage, facts.call_ids, step1.label)
+        blocks = []
+        for i, fact in enumerate(facts.value, start=1):
+            # The top-k budget is per call: each fact gets its share, as mem0 shows few per fact.
+            similar = request.context([fact.text], share=len(facts.value))
+            blocks.append(
+                render_block(
+                    "fact",
+                    fact.text,
+                    index=str(i),
+                    sources=" ".join(fact.source_message_ids),
+                    topics=",".join(fact.topics),
+                )
+            )
+            blocks.append(
+                render_block(
+                    "similar",
+                    render_items((m.memory_id or "", m.memory) for m in similar),
+                    index=str(i),
+                )
+            )
+        decisions = await complete_parsed(
+            llm,
+            step2.render(facts="\n".join(blocks)),
+            lambda c: (
+                parse_model(_Decisions, c.text, what='the {"decisions": [...]} object').decisions
+            ),
+            purpose=step2.purpose,
+            prompt=step2,
+            **json_mode,
+            **request.ledger(),
+        )
+        ops = [op for d in decisions.value if (op := _decision_op(d, facts.value)) is not None]
+        return Proposal(
+            ops,
+            decisions.call_id,
+            facts.usage + decisions.usage,
+            facts.call_ids + decisions.call_ids,
+            f"{step1.label}+{step2.label}",
+        )
+
+
+def _decision_op(decision: _Decision, facts: Sequence[_Fact]) -> MemoryOp | None:
+    fact = facts[decision.fact - 1] if 1 <= decision.fact <= len(facts) else None
+    text = decision.text or (fact.text if fact else None)
+    sources = list(fact.source_message_ids) if fact else []
+    topics = list(fact.topics) if fact else []
+    if decision.action == "NONE":
+        return None
+    if decision.action == "ADD":
+        return MemoryOp(op="add", memory=text, topics=topics, source_message_ids=sources)
+    if decision.action == "UPDATE":
+        return MemoryOp(
+            op="update",
+            memory_id=decision.memory_id,
+            memory=text,
+            topics=topics,
+            source_message_ids=sources,
+        )
+    return MemoryOp(op="delete", memory_id=decision.memory_id, source_message_ids=sources)

@@ -1,0 +1,137 @@
+"""The canonical form of a model request (its cache key) and the typed completion it returns."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from memlab.schema import ToolCall, Usage
+
+__all__ = ["CACHE_FORMAT", "Completion", "completion_from_response", "request_hash"]
+
+CACHE_FORMAT = 1
+"""Version of the cached response JSON; part of every request hash, so a change of format
+misses the old entries instead of misreading them."""
+
+
+def request_hash(
+    *,
+    model: str,
+    messages: Sequence[Mapping[str, Any]],
+    tools: Sequence[Mapping[str, Any]] | None,
+    response_format: Mapping[str, Any] | None,
+    params: Mapping[str, Any],
+    prompt: str | None,
+) -> str:
+    """sha256 of the canonical JSON of everything that shapes the answer.
+
+    Left out on purpose: where the request goes (`api_base`), credentials, timeouts and retry
+    settings, which change how the answer is fetched but not what it is.
+    """
+    canonical = {
+        "format": CACHE_FORMAT,
+        "model": model,
+        "messages": list(messages),
+        "tools": list(tools) if tools else None,
+        "response_format": response_format,
+        "params": dict(params),
+        "prompt": prompt,
+    }
+    text = json.dumps(
+        canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Completion:
+    """A model's answer, as memlab hands it on.
+
+    Attributes:
+        text: The message content (None when the model only called tools).
+        tool_calls: The tool calls, arguments exactly as the model wrote them.
+        finish_reason: Why the model stopped ("stop", "tool_calls", "length", ...).
+        usage: Tokens and cost of this call (the original cost on a cache hit).
+        call_id: The `llm_calls` row of this call.
+        cached: True when the answer came from `llm_cache`.
+        model: The litellm model string.
+    """
+
+    text: str | None
+    tool_calls: tuple[ToolCall, ...] = ()
+    finish_reason: str | None = None
+    usage: Usage = field(default_factory=Usage)
+    call_id: str = ""
+    cached: bool = False
+    model: str = ""
+
+    @property
+    def raw(self) -> str:
+        """Everything the model said, as text: the content and each tool call, for errors."""
+        parts = [self.text] if self.text else []
+        parts += [f"{c.name}({c.arguments})" for c in self.tool_calls]
+        return "\n".join(parts)
+
+    def to_cache_json(self) -> str:
+        """The answer (not its bookkeeping) as JSON for `llm_cache`."""
+        return json.dumps(
+            {
+                "text": self.text,
+                "tool_calls": [c.model_dump() for c in self.tool_calls],
+                "finish_reason": self.finish_reason,
+            }
+        )
+
+    @classmethod
+    def from_cache_json(cls, text: str, *, usage: Usage, call_id: str, model: str) -> Completion:
+        """Rebuild a cached answer with the bookkeeping of the call that replays it."""
+        data = json.loads(text)
+        return cls(
+            text=data.get("text"),
+            tool_calls=tuple(ToolCall.model_validate(c) for c in data.get("tool_calls") or []),
+            finish_reason=data.get("finish_reason"),
+            usage=usage,
+            call_id=call_id,
+            cached=True,
+            model=model,
+        )
+
+
+def completion_from_response(response: Any, *, call_id: str, model: str) -> Completion | None:
+    """A litellm `ModelResponse` as a `Completion`; None when it has no choices.
+
+    The cost is litellm's own figure (`_hidden_params["response_cost"]`), None when litellm
+    has no price for the model.
+    """
+    choices = getattr(response, "choices", None) or []
+    if not choices:
+        return None
+    choice = choices[0]
+    message = choice.message
+    calls = tuple(
+        ToolCall(
+            id=str(c.id or f"call_{i}"),
+            name=str(c.function.name or ""),
+            arguments=str(c.function.arguments or ""),
+        )
+        for i, c in enumerate(getattr(message, "tool_calls", None) or [])
+    )
+    reported = getattr(response, "usage", None)
+    cost = (getattr(response, "_hidden_params", None) or {}).get("response_cost")
+    usage = Usage(
+        input_tokens=getattr(reported, "prompt_tokens", None) or 0,
+        output_tokens=getattr(reported, "completion_tokens", None) or 0,
+        cost_usd=float(cost) if isinstance(cost, int | float) else None,
+        calls=1,
+    )
+    return Completion(
+        text=message.content,
+        tool_calls=calls,
+        finish_reason=choice.finish_reason,
+        usage=usage,
+        call_id=call_id,
+        model=model,
+    )

@@ -1,0 +1,94 @@
+"""SessionSummarizer: full and incremental modes, persisted with the runs they cover."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from memlab import Memory
+from memlab.db import DuckDbMemoryDb
+from memlab.errors import ExtractionError, NotFoundError
+from memlab.llm import LLM
+from memlab.llm.sync import run_sync
+from memlab.summarizer import SessionSummarizer
+from memlab.testing import OpenAIServer, Reply
+
+USER = "ana"
+
+
+@pytest.fixture
+def db() -> Iterator[DuckDbMemoryDb]:
+    store = DuckDbMemoryDb(":memory:", write_behind=False)
+    yield store
+    store.close()
+
+
+def add_run(memory: Memory, text: str, reply: str = "Noted.") -> str:
+    run = memory.add_run(
+        "s1",
+        [{"role": "user", "content": text}, {"role": "assistant", "content": reply}],
+        user_id=USER,
+    )
+    return run.run_id
+
+
+def test_full_mode_summarizes_the_whole_session(db: DuckDbMemoryDb) -> None:
+    memory = Memory(db)
+    first = add_run(memory, "I'm flying to Tokyo on 3 May for a conference.")
+    second = add_run(memory, "My sister Maria is coming with me.")
+    summary = memory.create_session_summary("s1", user_id=USER)
+    assert "Tokyo" in summary.summary and "Maria" in summary.summary
+    assert summary.run_ids == [first, second]
+    assert memory.get_session_summary("s1", user_id=USER) == summary
+    row = db.llm_calls_df().iloc[-1]
+    assert (row["purpose"], row["prompt_name"], row["run_id"]) == (
+        "summarize",
+        "summary-full",
+        second,
+    )
+
+
+def test_incremental_mode_sends_only_new_runs_and_the_previous_summary(db: DuckDbMemoryDb) -> None:
+    bodies: list[dict[str, Any]] = []
+
+    def answer(body: dict[str, Any]) -> Reply:
+        bodies.append(body)
+        return Reply(json.dumps({"summary": f"summary {len(bodies)}", "topics": ["travel"]}))
+
+    with OpenAIServer(default=answer) as server:
+        llm = LLM("openai/test-model", db=db, api_base=server.base_url, api_key="k")
+        memory = Memory(db, model=llm, summarizer=SessionSummarizer(mode="incremental"))
+        first = add_run(memory, "I'm flying to Tokyo in May.")
+        memory.create_session_summary("s1", user_id=USER)
+        second = add_run(memory, "My sister Maria joins me.")
+        summary = memory.create_session_summary("s1", user_id=USER)
+        again = memory.create_session_summary("s1", user_id=USER)  # nothing new: no call
+    assert len(bodies) == 2
+    second_request = bodies[1]["messages"][1]["content"]
+    assert (
+        "summary 1" in second_request
+        and "Maria" in second_request
+        and "Tokyo" not in second_request
+    )
+    assert summary.summary == "summary 2" and summary.run_ids == [first, second]
+    assert again == summary
+    assert db.llm_calls_df()["prompt_name"].tolist() == ["summary-incremental"] * 2
+
+
+def test_an_unusable_summary_raises_and_stores_nothing(db: DuckDbMemoryDb) -> None:
+    with OpenAIServer(default=lambda body: Reply('{"summary": ""}')) as server:
+        llm = LLM("openai/test-model", db=db, api_base=server.base_url, api_key="k")
+        memory = Memory(db, model=llm)
+        add_run(memory, "I'm flying to Tokyo in May.")
+        with pytest.raises(ExtractionError, match="the summary is empty"):
+            memory.create_session_summary("s1", user_id=USER)
+    assert memory.get_session_summary("s1", user_id=USER) is None
+    assert len(db.llm_calls_df()) == 2  # the answer and the repair retry
+
+
+def test_a_session_without_runs_is_not_found(db: DuckDbMemoryDb) -> None:
+    with pytest.raises(NotFoundError, match="no runs in session 'nope'"):
+        run_sync(SessionSummarizer(LLM(db=db)).asummarize(db, user_id=USER, session_id="nope"))
