@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Literal, Protocol, runtime_checkable
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+from numpy.typing import NDArray
 
-from memlab.schema import LlmCall, MemoryEvent, MemoryOp, Run, SessionSummary, UserMemory
+from memlab.schema import (
+    LlmCall,
+    MemoryEvent,
+    MemoryOp,
+    Message,
+    Run,
+    SessionSummary,
+    UserMemory,
+)
 
 __all__ = ["MemoryDb"]
 
@@ -101,3 +112,56 @@ class MemoryDb(Protocol):
 
     def llm_calls_df(self, *, user_id: str | None = None) -> pd.DataFrame:
         """The model-call ledger as a DataFrame."""
+
+    # Recall: corpora, items by id, and the embeddings table (see memlab.recall).
+    def data_version(self, user_id: str) -> int:
+        """A number that changes whenever the user's memories, runs or summaries change."""
+
+    def corpus_snapshot(
+        self,
+        user_id: str,
+        corpus: str,
+        *,
+        roles: Sequence[str] | None = None,
+        include_history: bool = False,
+    ) -> pa.Table:
+        """Every item of a corpus of the user: item_id, fingerprint (of the text), ts_us."""
+
+    def corpus_texts(self, user_id: str, corpus: str, item_ids: Sequence[str]) -> pa.Table:
+        """item_id, text and content_hash (hex SHA-256) of the named items."""
+
+    def get_memories_by_ids(self, user_id: str, memory_ids: Sequence[str]) -> list[UserMemory]:
+        """The user's memories with these ids, in that order; unknown ids skipped."""
+
+    def get_messages_by_ids(self, user_id: str, message_ids: Sequence[str]) -> list[Message]:
+        """The user's messages with these ids, in that order; unknown ids skipped."""
+
+    def list_messages(
+        self,
+        user_id: str,
+        *,
+        roles: Sequence[str] | None = None,
+        include_history: bool = False,
+        order: Literal["oldest", "newest"] = "oldest",
+        limit: int | None = None,
+    ) -> list[Message]:
+        """The user's messages in conversation order (the recall "messages" corpus)."""
+
+    def summary_sources(self, user_id: str, session_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Ids of the messages each session summary covers."""
+
+    def get_embeddings(
+        self, embedder: str, content_hashes: Sequence[str], *, dim: int
+    ) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
+        """(positions in content_hashes that have a stored vector, those vectors)."""
+
+    def put_embeddings(
+        self, embedder: str, content_hashes: Sequence[str], vectors: NDArray[np.float32]
+    ) -> int:
+        """Store vectors by content hash in one batch; stored hashes keep theirs."""
+
+    def embedding_dims(self, embedder: str) -> list[int]:
+        """Distinct vector lengths stored for an embedder."""
+
+    def delete_embeddings(self, embedder: str) -> int:
+        """Drop an embedder's stored vectors; return how many."""

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from memlab.db.store_embeddings import EmbeddingsMixin
 from memlab.db.store_ledger import CachedResponse, LedgerMixin
 from memlab.db.store_memories import MemoriesMixin
 from memlab.db.store_ops import OpsMixin
+from memlab.db.store_recall import RecallMixin
 from memlab.db.store_sessions import SessionsMixin
 
 __all__ = ["CachedResponse", "DuckDbMemoryDb"]
 
 
-class DuckDbMemoryDb(MemoriesMixin, OpsMixin, SessionsMixin, LedgerMixin):
+class DuckDbMemoryDb(
+    MemoriesMixin, OpsMixin, SessionsMixin, LedgerMixin, RecallMixin, EmbeddingsMixin
+):
     """The memlab store on DuckDB: a file path, or `":memory:"` for a throwaway store.
 
     Every read and write is scoped to one `user_id`; multi-row changes run in one transaction.

@@ -122,6 +122,28 @@ def m001_initial(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+@migration
+def m002_embeddings(con: duckdb.DuckDBPyConnection) -> None:
+    """Vectors of texts, one per (embedder, content hash), for semantic recall.
+
+    `content_hash` is the hex SHA-256 of the UTF-8 text, so a text is embedded once per
+    embedder whoever said it; `dim` is the vector's length, checked against the embedder that
+    reads it, because one `FLOAT[]` column holds vectors of every embedder.
+    """
+    con.execute(
+        """
+        CREATE TABLE embeddings (
+            embedder VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            dim INTEGER NOT NULL,
+            vector FLOAT[] NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (embedder, content_hash)
+        );
+        """
+    )
+
+
 def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply every migration not yet in the ledger, each in its own transaction.
 

@@ -1,0 +1,35 @@
+"""Recall: strategies that pick a user's memories, messages or summaries for a query.
+
+Strategies are registered by name (`last_n`, `first_n`, `bm25`, `semantic`, `hybrid`,
+`recency`, `agentic`) and built with `get_strategy(name, **options)`; `describe_strategy`
+records how a result was recalled. Embedders (`static`, the offline default; `minilm`;
+`litellm`) turn texts into vectors for the semantic strategies.
+"""
+
+from memlab.recall.base import (
+    CORPORA,
+    Corpus,
+    RecallHit,
+    RecallStrategy,
+    StrategySpec,
+    describe_strategy,
+    get_strategy,
+    register_strategy,
+)
+from memlab.recall.embedders import Embedder, get_embedder, register_embedder
+from memlab.recall.fusion import rrf_fuse
+
+__all__ = [
+    "CORPORA",
+    "Corpus",
+    "Embedder",
+    "RecallHit",
+    "RecallStrategy",
+    "StrategySpec",
+    "describe_strategy",
+    "get_embedder",
+    "get_strategy",
+    "register_embedder",
+    "register_strategy",
+    "rrf_fuse",
+]

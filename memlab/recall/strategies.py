@@ -1,27 +1,62 @@
-"""Built-in recall strategies that need no index: `last_n` and `first_n`."""
+"""Recall strategies that need no index, `last_n` and `first_n`, and the options all share.
+
+Every built-in strategy is a frozen dataclass whose fields are its keyword options, so
+`describe_strategy` can record it and `get_strategy(name, **options)` rebuild it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from memlab.db.base import MemoryDb
 from memlab.errors import ConfigError
-from memlab.recall.base import Corpus, RecallHit, hit_from_memory, register_strategy
+from memlab.recall.base import Corpus, RecallHit, check_search, register_strategy
+from memlab.recall.corpus import CorpusKey
+from memlab.recall.items import hits_in_order
+from memlab.schema import Role
 
-__all__ = ["FirstN", "LastN"]
+__all__ = ["CorpusOptions", "FirstN", "LastN"]
+
+_ROLES: tuple[Role, ...] = ("system", "user", "assistant", "tool")
 
 
-def _memories_only(name: str, over: Corpus) -> None:
-    if over != "memories":
-        raise ConfigError(f"recall strategy {name!r} runs over memories only, not {over!r}")
+@dataclass(frozen=True, kw_only=True)
+class CorpusOptions:
+    """Options on which items count, for recall over messages.
+
+    Attributes:
+        roles: Which speakers' messages are recalled (default: user and assistant; system
+            prompts and tool output are rarely what a question is about).
+        include_history: Also recall turns a run replayed from earlier history (they repeat
+            messages that are stored in their own run).
+    """
+
+    name: ClassVar[str]
+    roles: tuple[Role, ...] = ("user", "assistant")
+    include_history: bool = False
+
+    def __post_init__(self) -> None:
+        roles = tuple(self.roles) if isinstance(self.roles, list | tuple) else None
+        if not roles or any(r not in _ROLES for r in roles):
+            raise ConfigError(
+                f"roles must be a non-empty list of {list(_ROLES)}, got {self.roles!r}"
+            )
+        object.__setattr__(self, "roles", roles)
+
+    def corpus_key(self, user_id: str, over: Corpus) -> CorpusKey:
+        """The mirror this strategy reads for `user_id` over `over`."""
+        if over == "messages":
+            return CorpusKey(user_id, over, tuple(sorted(self.roles)), self.include_history)
+        return CorpusKey(user_id, over)
 
 
 @register_strategy("last_n")
-@dataclass(frozen=True)
-class LastN:
-    """The `limit` most recently updated memories, oldest of them first (agno's `last_n`)."""
+@dataclass(frozen=True, kw_only=True)
+class LastN(CorpusOptions):
+    """The `limit` most recent items, oldest of them first (agno's `last_n`); no query needed."""
 
-    name: str = "last_n"
+    name: ClassVar[str] = "last_n"
 
     def search(
         self,
@@ -32,18 +67,25 @@ class LastN:
         limit: int,
         over: Corpus = "memories",
     ) -> list[RecallHit]:
-        """Ignore the query; return the newest memories."""
-        _memories_only(self.name, over)
-        found = db.list_memories(user_id, order="newest", limit=limit)
-        return [hit_from_memory(m, 1.0 / (len(found) - i)) for i, m in enumerate(found)]
+        """Ignore the query; return the newest items (the newest scores 1, the next 1/2...)."""
+        check_search(self.name, query=query, limit=limit, over=over, needs_query=False)
+        return hits_in_order(
+            db,
+            user_id,
+            over,
+            order="newest",
+            limit=limit,
+            roles=self.roles,
+            include_history=self.include_history,
+        )
 
 
 @register_strategy("first_n")
-@dataclass(frozen=True)
-class FirstN:
-    """The `limit` least recently updated memories, oldest first (agno's `first_n`)."""
+@dataclass(frozen=True, kw_only=True)
+class FirstN(CorpusOptions):
+    """The `limit` oldest items, oldest first (agno's `first_n`); no query needed."""
 
-    name: str = "first_n"
+    name: ClassVar[str] = "first_n"
 
     def search(
         self,
@@ -54,7 +96,14 @@ class FirstN:
         limit: int,
         over: Corpus = "memories",
     ) -> list[RecallHit]:
-        """Ignore the query; return the oldest memories."""
-        _memories_only(self.name, over)
-        found = db.list_memories(user_id, order="oldest", limit=limit)
-        return [hit_from_memory(m, 1.0 / (i + 1)) for i, m in enumerate(found)]
+        """Ignore the query; return the oldest items (the oldest scores 1, the next 1/2...)."""
+        check_search(self.name, query=query, limit=limit, over=over, needs_query=False)
+        return hits_in_order(
+            db,
+            user_id,
+            over,
+            order="oldest",
+            limit=limit,
+            roles=self.roles,
+            include_history=self.include_history,
+        )

@@ -73,6 +73,7 @@ EXPECTED_COLUMNS = {
         "cost_usd",
         "created_at",
     ],
+    "embeddings": ["embedder", "content_hash", "dim", "vector", "created_at"],
     "_migrations": ["name", "applied_at"],
 }
 
@@ -85,7 +86,7 @@ def test_blank_database_migrates_to_the_expected_columns() -> None:
     con = duckdb.connect(":memory:")
     applied = apply_migrations(con)
     assert applied == [name for name, _ in MIGRATIONS]
-    assert applied[0] == "m001_initial"
+    assert applied[:2] == ["m001_initial", "m002_embeddings"]
     for table, expected in EXPECTED_COLUMNS.items():
         assert columns(con, table)[: len(expected)] == expected, table
 
