@@ -1,4 +1,4 @@
-"""Memory's agno-v2 surface and the places where memlab deliberately differs (docs/agno-parity.md)."""
+"""Memory's agno-v2 surface, and where memlab departs from agno (docs/agno-parity.md)."""
 
 import pytest
 
