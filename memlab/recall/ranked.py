@@ -6,7 +6,7 @@ and reads the top `limit` items back from the store. Ties go to the newer item.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -146,15 +146,16 @@ class Bm25(KeywordOptions):
         over: Corpus = "memories",
     ) -> list[RecallHit]:
         """Return the best BM25 matches for `query`, best first, scored by BM25."""
-        text = check_search(self.name, query=query, limit=limit, over=over, needs_query=True)
-        with open_index(db, self.corpus_key(user_id, over)) as index:
-            scores = self.keyword_scores(index, db, text)
-            ranked = _ranked(
-                index,
-                top_rows(scores, index.live, limit, positive_only=True, times=index.times),
-                scores,
-            )
-        return hits_by_id(db, user_id, over, ranked)
+        return _ranked_search(
+            self,
+            db,
+            user_id=user_id,
+            query=query,
+            limit=limit,
+            over=over,
+            scorer=self.keyword_scores,
+            positive_only=True,
+        )
 
 
 @register_strategy("semantic")
@@ -178,15 +179,16 @@ class Semantic(SemanticOptions):
         over: Corpus = "memories",
     ) -> list[RecallHit]:
         """Return the `limit` items most similar to `query`, scored by cosine similarity."""
-        text = check_search(self.name, query=query, limit=limit, over=over, needs_query=True)
-        with open_index(db, self.corpus_key(user_id, over)) as index:
-            scores = self.cosine_scores(index, db, text)
-            ranked = _ranked(
-                index,
-                top_rows(scores, index.live, limit, positive_only=False, times=index.times),
-                scores,
-            )
-        return hits_by_id(db, user_id, over, ranked)
+        return _ranked_search(
+            self,
+            db,
+            user_id=user_id,
+            query=query,
+            limit=limit,
+            over=over,
+            scorer=self.cosine_scores,
+            positive_only=False,
+        )
 
 
 def _utc(value: datetime | str | None) -> datetime | None:
@@ -237,15 +239,44 @@ class Recency(SemanticOptions):
         over: Corpus = "memories",
     ) -> list[RecallHit]:
         """Return the `limit` items with the best decayed similarity to `query`."""
-        text = check_search(self.name, query=query, limit=limit, over=over, needs_query=True)
         now = (self.now or datetime.now(UTC)).timestamp()
-        with open_index(db, self.corpus_key(user_id, over)) as index:
+
+        def decayed(index: CorpusIndex, db: MemoryDb, text: str) -> NDArray[np.float64]:
             cosine = self.cosine_scores(index, db, text)
             age_days = np.maximum(now - index.times, 0.0) / _DAY_S
-            scores = np.maximum(cosine, 0.0) * 0.5 ** (age_days / self.half_life_days)
-            ranked = _ranked(
-                index,
-                top_rows(scores, index.live, limit, positive_only=False, times=index.times),
-                scores,
-            )
-        return hits_by_id(db, user_id, over, ranked)
+            return np.maximum(cosine, 0.0) * 0.5 ** (age_days / self.half_life_days)
+
+        return _ranked_search(
+            self,
+            db,
+            user_id=user_id,
+            query=query,
+            limit=limit,
+            over=over,
+            scorer=decayed,
+            positive_only=False,
+        )
+
+
+Scorer = Callable[[CorpusIndex, MemoryDb, str], Any]
+
+
+def _ranked_search(
+    strategy: CorpusOptions,
+    db: MemoryDb,
+    *,
+    user_id: str,
+    query: str | None,
+    limit: int,
+    over: Corpus,
+    scorer: Scorer,
+    positive_only: bool,
+) -> list[RecallHit]:
+    """Score every live item of the corpus with `scorer` and read the top `limit` back."""
+    name = type(strategy).name
+    text = check_search(name, query=query, limit=limit, over=over, needs_query=True)
+    with open_index(db, strategy.corpus_key(user_id, over)) as index:
+        scores = scorer(index, db, text)
+        rows = top_rows(scores, index.live, limit, positive_only=positive_only, times=index.times)
+        ranked = _ranked(index, rows, scores)
+    return hits_by_id(db, user_id, over, ranked)
