@@ -125,12 +125,22 @@ class StoreCore:
         self._versions: dict[str | None, int] = {}
         _OPEN.add(self)
 
-    def changed(self, user_id: str | None, *, appended: UserMemory | None = None) -> None:
+    def changed(
+        self,
+        user_id: str | None,
+        *,
+        memories: bool = True,
+        exact: bool = False,
+        appended: Sequence[UserMemory] = (),
+        removed: Sequence[str] = (),
+    ) -> None:
         """Note that `user_id`'s data changed (None: any user's); bumps `data_version`.
 
         Every write path of the store calls this; derived indexes (recall) compare versions
-        to know when to rebuild. `appended` is a memory that is newer than all others of the
-        user, which the newest-memories cache can take without a re-read.
+        to know when to rebuild. `memories=False` says the memories did not change (a run or
+        a summary was written). With `exact=True` the caller describes the whole change to
+        the memories (`removed` ids, then `appended` memories, newest last), and the
+        newest-memories cache is updated in place instead of dropped.
         """
         with self._buffer_lock:
             self._versions[user_id] = self._versions.get(user_id, 0) + 1
@@ -138,17 +148,24 @@ class StoreCore:
                 self._newest.clear()
                 return
             cached = self._newest.get(user_id)
-            if cached is None:
+            if cached is None or not memories:
                 return
             rows, complete = cached
-            if appended is not None and (not rows or appended.updated_at >= rows[-1].updated_at):
-                rows.append(appended)
-                if len(rows) > NEWEST_CACHE_ROWS:
-                    del rows[0]
-                    complete = False
-                self._newest[user_id] = (rows, complete)
-            else:
+            if removed:
+                gone = set(removed)
+                rows = [m for m in rows if m.memory_id not in gone]
+            for memory in appended:
+                if rows and memory.updated_at < rows[-1].updated_at:
+                    exact = False  # older than the newest: its place is not known here
+                    break
+                rows.append(memory)
+            if not exact:
                 del self._newest[user_id]
+                return
+            if len(rows) > NEWEST_CACHE_ROWS:
+                rows = rows[-NEWEST_CACHE_ROWS:]
+                complete = False
+            self._newest[user_id] = (rows, complete)
 
     def data_version(self, user_id: str) -> int:
         """A number that changes whenever `user_id`'s memories, runs or summaries change."""
@@ -206,6 +223,15 @@ class StoreCore:
             self._timer = threading.Timer(self._flush_interval_s, self._flush_quietly)
             self._timer.daemon = True
             self._timer.start()
+
+    def checkpoint(self) -> None:
+        """Flush, then fold DuckDB's write-ahead log into the file.
+
+        DuckDB does this by itself once the log passes 16 MB, inside whichever commit crosses
+        the line; after a bulk import, calling it now keeps that pause out of later writes.
+        """
+        self.flush()
+        self._conn.cursor().execute("CHECKPOINT")
 
     def close(self) -> None:
         """Flush buffered writes and close the file; later calls raise `StoreError`."""

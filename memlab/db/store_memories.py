@@ -62,7 +62,7 @@ class MemoriesMixin(StoreCore):
             self._pending_memories.append(row)
             self._pending_events.append(event)
             self._buffered()
-            self.changed(user_id, appended=stored)
+            self.changed(user_id, exact=True, appended=[stored])
         return stored
 
     def upsert_memories(
@@ -133,7 +133,12 @@ class MemoriesMixin(StoreCore):
                 finally:
                     cur.unregister("_changed")
             insert_arrow(cur, "memory_events", EVENT_COLUMNS, events_table(events))
-        self.changed(user_id)
+        self.changed(
+            user_id,
+            exact=True,
+            removed=[m.memory_id for m in stored if m.memory_id],
+            appended=sorted(stored, key=lambda m: m.updated_at),
+        )
         return stored
 
     def delete_memory(self, user_id: str, memory_id: str, *, cause: str = "api") -> UserMemory:
@@ -162,7 +167,7 @@ class MemoriesMixin(StoreCore):
                     )
                 ],
             )
-        self.changed(user_id)
+        self.changed(user_id, exact=True, removed=[memory_id])
         return old
 
     def clear(self, user_id: str | None = None, *, all_users: bool = False) -> None:

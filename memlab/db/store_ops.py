@@ -8,7 +8,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-from memlab.db.rows import EVENT_COLUMNS, MEMORY_COLUMNS, naive_utc
+from memlab.db.rows import EVENT_COLUMNS, MEMORY_COLUMNS, memory_from_row, naive_utc
 from memlab.db.store_core import StoreCore, check_user
 from memlab.db.store_memories import insert_events
 from memlab.errors import ConfigError
@@ -51,7 +51,19 @@ class OpsMixin(StoreCore):
                         deleted.add(op.memory_id)
                 events.append(event)
             insert_events(cur, events)
-        self.changed(user_id)
+        applied = [e for e in events if e.status == "applied" and e.op != "noop" and e.memory_id]
+        written = [e.memory_id for e in applied if e.op != "delete" and e.memory_id]
+        rows = cur.execute(
+            f"SELECT {MEMORY_COLUMNS} FROM memories WHERE memory_id IN (SELECT unnest(?))"
+            " ORDER BY updated_at, seq",
+            [written],
+        ).fetchall()
+        self.changed(
+            user_id,
+            exact=True,
+            removed=[e.memory_id for e in applied if e.memory_id],
+            appended=[memory_from_row(r) for r in rows],
+        )
         return events
 
     def import_memories_df(

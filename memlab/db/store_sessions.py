@@ -52,7 +52,7 @@ class SessionsMixin(StoreCore):
                     finally:
                         cur.unregister("_msgs")
         for user_id in {run.user_id for run in runs}:
-            self.changed(user_id)
+            self.changed(user_id, memories=False)
 
     def get_runs(
         self, user_id: str, session_id: str | None = None, *, last_n: int | None = None
@@ -107,7 +107,7 @@ class SessionsMixin(StoreCore):
                     naive_utc(summary.updated_at),
                 ],
             )
-        self.changed(summary.user_id)
+        self.changed(summary.user_id, memories=False)
 
     def get_summary(self, user_id: str, session_id: str) -> SessionSummary | None:
         """The summary of one session of `user_id`, or None."""
@@ -145,7 +145,7 @@ class SessionsMixin(StoreCore):
                 "DELETE FROM summaries WHERE user_id = ? AND session_id = ? RETURNING session_id",
                 [user_id, session_id],
             ).fetchall()
-        self.changed(user_id)
+        self.changed(user_id, memories=False)
         return bool(row)
 
     def runs_df(self, *, user_id: str | None = None) -> pd.DataFrame:

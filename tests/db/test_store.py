@@ -307,3 +307,65 @@ def test_one_file_is_one_store_per_process(tmp_path) -> None:
         DuckDbMemoryDb(path)
     first.close()
     DuckDbMemoryDb(path).close()
+
+
+def test_newest_cache_matches_sql_under_random_writes(db: DuckDbMemoryDb) -> None:
+    import random
+
+    from memlab.db.rows import MEMORY_COLUMNS, memory_from_row
+
+    rng = random.Random(7)
+
+    def from_sql(limit: int) -> list[str]:
+        rows = (
+            db._cur()
+            .execute(
+                f"SELECT {MEMORY_COLUMNS} FROM memories WHERE user_id = 'u1'"
+                f" ORDER BY updated_at DESC, seq DESC LIMIT {limit}"
+            )
+            .fetchall()
+        )
+        return [memory_from_row(r).memory for r in reversed(rows)]
+
+    ids: list[str] = []
+    for step in range(300):
+        if step % 10 == 0:
+            ids = [m.memory_id for m in db.list_memories("u1")]
+        action = rng.choice(["add", "add", "upsert", "delete", "op-update", "op-delete", "run"])
+        if action == "add" or not ids:
+            db.add_memory("u1", UserMemory(memory=f"fact {step}"))
+        elif action == "upsert":
+            db.upsert_memories(
+                "u1", [UserMemory(memory_id=rng.choice(ids), memory=f"upserted {step}")]
+            )
+        elif action == "delete":
+            victim = ids.pop(rng.randrange(len(ids)))
+            db.delete_memory("u1", victim)
+        elif action == "op-update":
+            db.apply_ops(
+                "u1",
+                [MemoryOp(op="update", memory_id=rng.choice(ids), memory=f"op {step}")],
+                cause="t",
+            )
+        elif action == "op-delete":
+            victim = ids.pop(rng.randrange(len(ids)))
+            db.apply_ops("u1", [MemoryOp(op="delete", memory_id=victim)], cause="t")
+        else:
+            db.add_runs([Run(session_id="s", user_id="u1")])
+        limit = rng.choice([1, 3, 10])
+        assert [m.memory for m in db.list_memories("u1", order="newest", limit=limit)] == from_sql(
+            limit
+        ), step
+
+
+def test_runs_and_model_ops_keep_the_newest_cache(db: DuckDbMemoryDb) -> None:
+    m = db.add_memory("u1", UserMemory(memory="lives in Porto"))
+    db.list_memories("u1", order="newest", limit=5)
+    db.add_runs([Run(session_id="s", user_id="u1")])
+    db.apply_ops(
+        "u1", [MemoryOp(op="update", memory_id=m.memory_id, memory="lives in Lisbon")], cause="c"
+    )
+    assert "u1" in db._newest  # updated in place, so the next last_n needs no SQL
+    assert [x.memory for x in db.list_memories("u1", order="newest", limit=5)] == [
+        "lives in Lisbon"
+    ]
