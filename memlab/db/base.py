@@ -127,6 +127,12 @@ class MemoryDb(Protocol):
     ) -> pa.Table:
         """Every item of a corpus of the user: item_id, fingerprint (of the text), ts_us."""
 
+    def memory_appends_since(self, user_id: str, version: int) -> list[UserMemory] | None:
+        """Memories added since `version` if adds were the only change to them, else None."""
+
+    def memory_rows(self, memories: Sequence[UserMemory]) -> pa.Table:
+        """`corpus_texts` columns for memories the caller holds, without a table read."""
+
     def corpus_texts(self, user_id: str, corpus: str, item_ids: Sequence[str]) -> pa.Table:
         """item_id, text and content_hash (hex SHA-256) of the named items."""
 

@@ -13,7 +13,13 @@ from typing import Any, Literal, NamedTuple
 
 import pyarrow as pa
 
-from memlab.db.rows import MEMORY_COLUMNS, MESSAGE_COLUMNS, memory_from_row, message_from_row
+from memlab.db.rows import (
+    MEMORY_COLUMNS,
+    MESSAGE_COLUMNS,
+    memory_from_row,
+    message_from_row,
+    naive_utc,
+)
 from memlab.db.store_core import StoreCore, check_limit, check_user
 from memlab.errors import ConfigError
 from memlab.schema import Message, UserMemory
@@ -117,6 +123,30 @@ class RecallMixin(StoreCore):
             )
             .to_arrow_table()
         )
+
+    def memory_rows(self, memories: Sequence[UserMemory]) -> pa.Table:
+        """`corpus_texts` columns for memories the caller holds, computed without a table read.
+
+        The fingerprint and hash come from the same DuckDB functions as the snapshot's, so a
+        mirror can take these rows for freshly added memories and still diff them later. No
+        flush: nothing here reads a table.
+        """
+        items = pa.table(
+            {
+                "item_id": pa.array([m.memory_id for m in memories], pa.string()),
+                "text": pa.array([m.memory for m in memories], pa.string()),
+                "ts": pa.array([naive_utc(m.updated_at) for m in memories], pa.timestamp("us")),
+            }
+        )
+        cur = self._conn.cursor()
+        cur.register("_recall_new", items)
+        try:
+            return cur.sql(
+                "SELECT item_id, hash(text) AS fingerprint, epoch_us(ts) AS ts_us, text,"
+                " sha256(text) AS content_hash FROM _recall_new"
+            ).to_arrow_table()
+        finally:
+            cur.unregister("_recall_new")
 
     def corpus_texts(self, user_id: str, corpus: str, item_ids: Sequence[str]) -> pa.Table:
         """The named items of the user with their text (ids it lacks are left out), in order.

@@ -8,14 +8,16 @@ Staying correct without paying a database scan per query:
 
 1. The store bumps `data_version(user_id)` after every write (see `StoreCore.changed`). A
    query whose version equals the one the mirror was synced at touches no table.
-2. Otherwise the mirror reads a snapshot of (id, fingerprint, timestamp) and diffs it: new
+2. When the only change to a user's memories since then were adds, the store hands those
+   memories over (`memory_appends_since`) and they are appended with no table read.
+3. Otherwise the mirror reads a snapshot of (id, fingerprint, timestamp) and diffs it: new
    ids and changed fingerprints are appended as new rows (their texts read in one query),
    rows whose id is gone or whose text changed are marked dead, and timestamps are refreshed.
    When the live rows are an unchanged prefix of the snapshot (the common case: adds) the
    diff is one comparison.
-3. Views catch up on the rows appended since they last ran; dead rows drop out through the
+4. Views catch up on the rows appended since they last ran; dead rows drop out through the
    live mask. When dead rows pile up, rows and views are compacted.
-4. Hits are read back from the store by id, so even a wrong mirror could not return a deleted
+5. Hits are read back from the store by id, so even a wrong mirror could not return a deleted
    item. Users never share a mirror.
 """
 
@@ -104,6 +106,15 @@ class CorpusIndex:
         version = db.data_version(self.key.user_id)
         if version == self.version:
             return
+        if self.key.corpus == "memories" and self.version is not None:
+            # An agent's usual write is an add: take the new memories from the store's log
+            # instead of diffing a snapshot (which would also commit the buffered add).
+            added = db.memory_appends_since(self.key.user_id, self.version)
+            if added is not None:
+                if added:
+                    self._append(db.memory_rows(added))
+                self.version = version
+                return
         snapshot = db.corpus_snapshot(
             self.key.user_id,
             self.key.corpus,

@@ -369,3 +369,21 @@ def test_runs_and_model_ops_keep_the_newest_cache(db: DuckDbMemoryDb) -> None:
     assert [x.memory for x in db.list_memories("u1", order="newest", limit=5)] == [
         "lives in Lisbon"
     ]
+
+
+def test_memory_appends_since_reports_only_pure_adds(db: DuckDbMemoryDb) -> None:
+    v0 = db.data_version("u1")
+    a = db.add_memory("u1", UserMemory(memory="a"))
+    db.add_runs([Run(session_id="s", user_id="u1")])  # not a memory change
+    b = db.add_memory("u1", UserMemory(memory="b"))
+    assert [m.memory for m in db.memory_appends_since("u1", v0) or []] == ["a", "b"]
+    assert [m.memory for m in db.memory_appends_since("u1", v0 + 1) or []] == ["b"]
+    assert db.memory_appends_since("u1", db.data_version("u1")) == []
+    db.delete_memory("u1", a.memory_id or "")
+    assert db.memory_appends_since("u1", v0) is None  # a delete in between: read the table
+    v1 = db.data_version("u1")
+    db.add_memory("u1", UserMemory(memory="c"))
+    assert [m.memory for m in db.memory_appends_since("u1", v1) or []] == ["c"]
+    db.clear(all_users=True)
+    assert db.memory_appends_since("u1", v1) is None
+    assert b.memory_id

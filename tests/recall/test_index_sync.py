@@ -97,8 +97,16 @@ def test_an_unchanged_user_is_not_read_again(tmp_path) -> None:
     memory.add_user_memory("Bob fact", user_id="bob")  # another user's write
     memory.recall("Porto", strategy="bm25", limit=1)
     assert db.snapshots == 1
-    memory.add_user_memory("Ana likes tea")
-    memory.recall("Porto", strategy="bm25", limit=1)
+    memory.add_user_memory("Ana likes tea")  # an add comes from the store's append log
+    assert [h.text for h in memory.recall("tea", strategy="bm25", limit=1)] == ["Ana likes tea"]
+    assert [h.text for h in memory.recall("tea", strategy="semantic", limit=1)] == ["Ana likes tea"]
+    assert db.snapshots == 1
+    tea = memory.search_user_memories("tea", retrieval_method="bm25", limit=1)[0]
+    memory.replace_user_memory(tea.memory_id or "", "Ana likes coffee")  # not an add: diff
+    assert [h.text for h in memory.recall("coffee", strategy="bm25", limit=1)] == [
+        "Ana likes coffee"
+    ]
+    assert memory.recall("tea", strategy="bm25", limit=1) == []
     assert db.snapshots == 2
     db.close()
 

@@ -94,6 +94,12 @@ def test_a_failed_sync_leaves_no_half_built_mirror(tmp_path) -> None:
                 raise StoreError("disk on fire")
             return super().corpus_texts(*args, **kwargs)
 
+        def memory_rows(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            # The path an add takes (see CorpusIndex.sync).
+            if self.fail:
+                raise StoreError("disk on fire")
+            return super().memory_rows(*args, **kwargs)
+
     db = Flaky(tmp_path / "f.duckdb")
     memory = Memory(db, user_id="ana", model=None)
     memory.add_user_memories(["Ana likes tea", "Ana likes chess"])
