@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from memlab.db.store_core import MemoryChange
 from memlab.schema import (
     LlmCall,
     MemoryEvent,
@@ -127,8 +128,8 @@ class MemoryDb(Protocol):
     ) -> pa.Table:
         """Every item of a corpus of the user: item_id, fingerprint (of the text), ts_us."""
 
-    def memory_appends_since(self, user_id: str, version: int) -> list[UserMemory] | None:
-        """Memories added since `version` if adds were the only change to them, else None."""
+    def memory_changes_since(self, user_id: str, version: int) -> list[MemoryChange] | None:
+        """Exactly known changes to the user's memories since `version`, else None."""
 
     def memory_rows(self, memories: Sequence[UserMemory]) -> pa.Table:
         """`corpus_texts` columns for memories the caller holds, without a table read."""

@@ -16,7 +16,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import pandas as pd
@@ -43,7 +43,19 @@ _OPEN: weakref.WeakSet[StoreCore] = weakref.WeakSet()
 _BY_FILE: weakref.WeakValueDictionary[str, StoreCore] = weakref.WeakValueDictionary()
 NEWEST_CACHE_ROWS = 256
 _SMALL_BATCH = 2
-_APPEND_LOG_VERSIONS = 512
+_CHANGE_LOG_VERSIONS = 512
+
+
+class MemoryChange(NamedTuple):
+    """One exactly known change to a user's memories: ids removed, then memories appended."""
+
+    removed: tuple[str, ...]
+    """Ids whose rows are gone (deleted, or replaced by a row in `appended`)."""
+    appended: tuple[UserMemory, ...]
+    """Memories written, newest last."""
+
+
+_NO_CHANGE = MemoryChange((), ())
 _READS = {"SELECT", "WITH", "FROM", "DESCRIBE", "SHOW", "EXPLAIN", "SUMMARIZE", "PRAGMA", "VALUES"}
 
 
@@ -124,9 +136,9 @@ class StoreCore:
         # Per-user newest memories (newest last), so `last_n` does not re-sort 100k rows.
         self._newest: dict[str, tuple[list[UserMemory], bool]] = {}
         self._versions: dict[str | None, int] = {}
-        # Per user: (data version the log starts after, one entry per later version: the
-        # memories that version appended, () for a version that left memories alone).
-        self._append_log: dict[str, tuple[int, list[tuple[UserMemory, ...]]]] = {}
+        # Per user: (data version the log starts after, one entry per later version: the ids
+        # that version removed and the memories it appended; empty for runs and summaries).
+        self._change_log: dict[str, tuple[int, list[MemoryChange]]] = {}
         _OPEN.add(self)
 
     def changed(
@@ -150,9 +162,9 @@ class StoreCore:
             self._versions[user_id] = self._versions.get(user_id, 0) + 1
             if user_id is None:
                 self._newest.clear()
-                self._append_log.clear()
+                self._change_log.clear()
                 return
-            self._log_change(user_id, memories, exact and not removed, appended)
+            self._log_change(user_id, memories, exact, removed, appended)
             cached = self._newest.get(user_id)
             if cached is None or not memories:
                 return
@@ -174,31 +186,36 @@ class StoreCore:
             self._newest[user_id] = (rows, complete)
 
     def _log_change(
-        self, user_id: str, memories: bool, pure_append: bool, appended: Sequence[UserMemory]
+        self,
+        user_id: str,
+        memories: bool,
+        exact: bool,
+        removed: Sequence[str],
+        appended: Sequence[UserMemory],
     ) -> None:
         version = self.data_version(user_id)
-        start, entries = self._append_log.get(user_id, (version - 1, []))
-        if memories and not pure_append:
-            self._append_log[user_id] = (version, [])
+        start, entries = self._change_log.get(user_id, (version - 1, []))
+        if memories and not exact:
+            self._change_log[user_id] = (version, [])
             return
-        entries.append(tuple(appended) if memories else ())
-        if len(entries) > _APPEND_LOG_VERSIONS:
-            drop = len(entries) - _APPEND_LOG_VERSIONS
+        entries.append(MemoryChange(tuple(removed), tuple(appended)) if memories else _NO_CHANGE)
+        if len(entries) > _CHANGE_LOG_VERSIONS:
+            drop = len(entries) - _CHANGE_LOG_VERSIONS
             start, entries = start + drop, entries[drop:]
-        self._append_log[user_id] = (start, entries)
+        self._change_log[user_id] = (start, entries)
 
-    def memory_appends_since(self, user_id: str, version: int) -> list[UserMemory] | None:
-        """The memories added since data version `version`, if adds were all that changed them.
+    def memory_changes_since(self, user_id: str, version: int) -> list[MemoryChange] | None:
+        """Every change to the user's memories since data version `version`, in order.
 
-        None when anything else changed the user's memories in between (an update, a delete,
-        an import, a clear), or when `version` is older than the log keeps: then a reader must
-        look at the table. Runs and summaries written in between do not matter.
+        None when one of them is not known exactly (a bulk import, a clear, a raw SQL write)
+        or when `version` is older than the log keeps: then a reader must look at the table.
+        Runs and summaries written in between do not count.
         """
         with self._buffer_lock:
-            start, entries = self._append_log.get(user_id, (self.data_version(user_id), []))
+            start, entries = self._change_log.get(user_id, (self.data_version(user_id), []))
             if version < start or version > start + len(entries):
                 return None
-            return [m for batch in entries[version - start :] for m in batch]
+            return [c for c in entries[version - start :] if c.removed or c.appended]
 
     def data_version(self, user_id: str) -> int:
         """A number that changes whenever `user_id`'s memories, runs or summaries change."""

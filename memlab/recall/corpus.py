@@ -8,8 +8,10 @@ Staying correct without paying a database scan per query:
 
 1. The store bumps `data_version(user_id)` after every write (see `StoreCore.changed`). A
    query whose version equals the one the mirror was synced at touches no table.
-2. When the only change to a user's memories since then were adds, the store hands those
-   memories over (`memory_appends_since`) and they are appended with no table read.
+2. When every change to a user's memories since then is known exactly (adds, model ops,
+   edits, deletes; not bulk imports or clears), the store hands them over
+   (`memory_changes_since`): removed ids leave the live mask, written memories are appended,
+   with no table read.
 3. Otherwise the mirror reads a snapshot of (id, fingerprint, timestamp) and diffs it: new
    ids and changed fingerprints are appended as new rows (their texts read in one query),
    rows whose id is gone or whose text changed are marked dead, and timestamps are refreshed.
@@ -37,7 +39,9 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from memlab.db.base import MemoryDb
+from memlab.db.store_core import MemoryChange
 from memlab.recall.base import Corpus
+from memlab.schema import UserMemory
 
 __all__ = ["MAX_CACHED_INDEXES", "CorpusIndex", "CorpusKey", "IndexView", "open_index"]
 
@@ -107,12 +111,12 @@ class CorpusIndex:
         if version == self.version:
             return
         if self.key.corpus == "memories" and self.version is not None:
-            # An agent's usual write is an add: take the new memories from the store's log
-            # instead of diffing a snapshot (which would also commit the buffered add).
-            added = db.memory_appends_since(self.key.user_id, self.version)
-            if added is not None:
-                if added:
-                    self._append(db.memory_rows(added))
+            # An agent's writes (adds, model ops, edits, deletes) are known exactly to the
+            # store: replay them instead of diffing a snapshot, which would also commit the
+            # buffered adds.
+            changes = db.memory_changes_since(self.key.user_id, self.version)
+            if changes is not None:
+                self._replay(db, changes)
                 self.version = version
                 return
         snapshot = db.corpus_snapshot(
@@ -147,6 +151,22 @@ class CorpusIndex:
             wanted = ids.take(pa.array(added)).to_pylist()
             self._append(db.corpus_texts(self.key.user_id, self.key.corpus, wanted))
         self.live[dead] = False
+        if self.n - int(self.live.sum()) > max(_COMPACT_MIN_DEAD, self.n // 4):
+            self._compact()
+
+    def _replay(self, db: MemoryDb, changes: Sequence[MemoryChange]) -> None:
+        written: dict[str, UserMemory] = {}
+        for change in changes:
+            if change.removed:
+                gone = pa.array(change.removed, pa.string())
+                self.live &= ~pc.is_in(self._id_array, value_set=gone).to_numpy(
+                    zero_copy_only=False
+                )
+                for memory_id in change.removed:
+                    written.pop(memory_id, None)
+            written.update((m.memory_id or "", m) for m in change.appended)
+        if written:
+            self._append(db.memory_rows(list(written.values())))
         if self.n - int(self.live.sum()) > max(_COMPACT_MIN_DEAD, self.n // 4):
             self._compact()
 

@@ -371,19 +371,27 @@ def test_runs_and_model_ops_keep_the_newest_cache(db: DuckDbMemoryDb) -> None:
     ]
 
 
-def test_memory_appends_since_reports_only_pure_adds(db: DuckDbMemoryDb) -> None:
+def test_memory_changes_since_replays_exact_writes(db: DuckDbMemoryDb) -> None:
+    def changes(version: int) -> list[tuple[list[str], list[str]]] | None:
+        got = db.memory_changes_since("u1", version)
+        if got is None:
+            return None
+        return [(list(c.removed), [m.memory for m in c.appended]) for c in got]
+
     v0 = db.data_version("u1")
     a = db.add_memory("u1", UserMemory(memory="a"))
     db.add_runs([Run(session_id="s", user_id="u1")])  # not a memory change
-    b = db.add_memory("u1", UserMemory(memory="b"))
-    assert [m.memory for m in db.memory_appends_since("u1", v0) or []] == ["a", "b"]
-    assert [m.memory for m in db.memory_appends_since("u1", v0 + 1) or []] == ["b"]
-    assert db.memory_appends_since("u1", db.data_version("u1")) == []
+    db.add_memory("u1", UserMemory(memory="b"))
+    assert changes(v0) == [([], ["a"]), ([], ["b"])]
+    assert changes(db.data_version("u1")) == []
+    db.apply_ops("u1", [MemoryOp(op="update", memory_id=a.memory_id, memory="a2")], cause="t")
     db.delete_memory("u1", a.memory_id or "")
-    assert db.memory_appends_since("u1", v0) is None  # a delete in between: read the table
+    assert changes(v0) == [([], ["a"]), ([], ["b"]), ([a.memory_id], ["a2"]), ([a.memory_id], [])]
     v1 = db.data_version("u1")
+    db.import_memories_df(pd.DataFrame({"memory": ["bulk"]}), user_id="u1")
+    assert changes(v0) is None and changes(v1) is None  # a bulk import: read the table
+    v2 = db.data_version("u1")
     db.add_memory("u1", UserMemory(memory="c"))
-    assert [m.memory for m in db.memory_appends_since("u1", v1) or []] == ["c"]
+    assert changes(v2) == [([], ["c"])]
     db.clear(all_users=True)
-    assert db.memory_appends_since("u1", v1) is None
-    assert b.memory_id
+    assert changes(v2) is None

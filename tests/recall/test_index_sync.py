@@ -97,16 +97,22 @@ def test_an_unchanged_user_is_not_read_again(tmp_path) -> None:
     memory.add_user_memory("Bob fact", user_id="bob")  # another user's write
     memory.recall("Porto", strategy="bm25", limit=1)
     assert db.snapshots == 1
-    memory.add_user_memory("Ana likes tea")  # an add comes from the store's append log
+    # Adds, edits and deletes are replayed from the store's change log: no snapshot.
+    memory.add_user_memory("Ana likes tea")
     assert [h.text for h in memory.recall("tea", strategy="bm25", limit=1)] == ["Ana likes tea"]
     assert [h.text for h in memory.recall("tea", strategy="semantic", limit=1)] == ["Ana likes tea"]
-    assert db.snapshots == 1
     tea = memory.search_user_memories("tea", retrieval_method="bm25", limit=1)[0]
-    memory.replace_user_memory(tea.memory_id or "", "Ana likes coffee")  # not an add: diff
+    memory.replace_user_memory(tea.memory_id or "", "Ana likes coffee")
     assert [h.text for h in memory.recall("coffee", strategy="bm25", limit=1)] == [
         "Ana likes coffee"
     ]
     assert memory.recall("tea", strategy="bm25", limit=1) == []
+    memory.delete_user_memory(tea.memory_id or "")
+    assert memory.recall("coffee", strategy="bm25", limit=1) == []
+    assert db.snapshots == 1
+    # A bulk import is not known row by row: the mirror diffs a snapshot.
+    db.import_memories_df(pd.DataFrame({"memory": ["Ana likes jazz"]}), user_id="ana")
+    assert [h.text for h in memory.recall("jazz", strategy="bm25", limit=1)] == ["Ana likes jazz"]
     assert db.snapshots == 2
     db.close()
 
