@@ -559,6 +559,14 @@ def _plan(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
     return _plan_slot(action, f"User {verb} to {action}.") if action else []
 
 
+def _planned_thing(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
+    # "I'm planning a trip to Kyoto": a plan whose object is a noun, not "to <verb>".
+    action = _plan_words(m.group("v"))
+    if len(action.split()) < 2:
+        return []
+    return _plan_slot(f"plan {action}", f"User is {m.group('act').lower()} {action}.")
+
+
 def _considering(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
     action = _plan_words(m.group("v"))
     return _plan_slot(action, f"User is thinking about {action}.") if action else []
@@ -733,6 +741,8 @@ _RULES = [
           _likes),
     _rule("subject", r"(?P<pred>(?:is|are)\s+(?:planning|hoping|intending|preparing|aiming)"
           r"|plans?|intends?|hopes?|aims?|wants?)\s+(?:on|to)" + _V, _plan),
+    _rule("subject", r"(?:is|are)\s+(?P<act>planning|organi[sz]ing|booking)\s+"
+          r"(?P<v>(?:an?|the|their|some)\s.+)", _planned_thing),
     _rule("subject", r"is\s+(?:thinking\s+(?:of|about)|considering|looking\s+forward\s+to)" + _V,
           _considering),
     _rule("subject", r"(?:is|are)\s+going\s+to" + _V, _going),

@@ -138,6 +138,11 @@ EXTRACTION = [
         id="plan-planning-to",
     ),
     pytest.param(
+        "I'm planning a trip to Kyoto next spring.",
+        [("plan:plan_trip_kyoto", "User is planning a trip to Kyoto next spring.")],
+        id="plan-planning-a-noun",
+    ),
+    pytest.param(
         "I will start a new job next week.",
         [("plan:start_new_job", "User will start a new job next week.")],
         id="plan-will-with-date",
