@@ -1,8 +1,12 @@
-"""The `memlab` command: a thin shell over public functions."""
+"""The `memlab` command: a thin shell over public functions.
+
+Each subcommand lives in its own module of `memlab.commands`; this module only dispatches.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -10,19 +14,21 @@ from memlab.errors import MemlabError
 
 __all__ = ["main"]
 
+# One module of `memlab.commands` per subcommand, in the order `--help` lists them.
+COMMANDS = ("demo",)
+
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run the `memlab` command line."""
+    """Run the `memlab` command line; exits with the subcommand's code."""
     parser = argparse.ArgumentParser(prog="memlab", description="Measure agent memory designs.")
     sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="replay the embedded conversation and show what memory kept")
-    demo.add_argument("--db", default="out/demo.duckdb", help="DuckDB file to write (replaced)")
+    for name in COMMANDS:
+        importlib.import_module(f"memlab.commands.{name}").register(sub)
     args = parser.parse_args(argv)
     try:
-        if args.command == "demo":
-            from memlab.demo import run_demo
-
-            run_demo(db_path=args.db).db.close()
+        code = int(args.func(args))
     except MemlabError as exc:
         print(f"memlab: {exc}", file=sys.stderr)
         raise SystemExit(2) from exc
+    if code:
+        raise SystemExit(code)
