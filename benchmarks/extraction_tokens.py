@@ -6,6 +6,14 @@ are the `input_tokens` of the `llm_calls` rows (cl100k_base over the actual requ
 included), made with the offline model through the real chokepoint; a real model sees the same
 request. Target (issue 3): `top_k` <= 2,000 input tokens per call at 10,000 memories.
 
+Two more checks follow the table (issue 7):
+- identical inputs make identical requests: the same message extracted for two users with the
+  same stored memories gives one request hash, the same input tokens, and a cache hit the
+  second time (prompts show short handles, not random UUIDs, and the date, not the time);
+- one huge input does not make a call take minutes: a 1 MB stored memory and a 1 MB message
+  are each quoted up to `MAX_ITEM_CHARS` characters, so the call's input tokens and time stay
+  bounded.
+
     .venv/bin/python benchmarks/extraction_tokens.py [--top-k 20]
 """
 
@@ -103,6 +111,59 @@ def main(top_k: int) -> None:
         f"\ntarget top_k <= 2,000 input tokens per call at {max(SIZES):,} memories: "
         f"{'met' if ok else 'NOT met'} (max {int(worst['input_tokens_per_call'].max())})"
     )
+    identical_requests(top_k)
+    huge_inputs()
+    db.close()
+
+
+def identical_requests(top_k: int) -> None:
+    """The same message and memories, twice: one request hash, a cache hit, equal tokens."""
+    print("\nidentical inputs, two users (cache on):")
+    db = DuckDbMemoryDb(":memory:")
+    llm = LLM(db=db)
+    texts = [*synthetic_memories(99), "User lives in Porto."]
+    for prompt, context in CONFIGS:
+        hashes, tokens, cached = [], [], []
+        for user in ("twin-a", "twin-b"):
+            user = f"{user}-{prompt}-{context}"
+            db.import_memories_df(pd.DataFrame({"memory": texts}), user_id=user)
+            manager = MemoryManager(llm, prompt=prompt, context=context, top_k=top_k)  # type: ignore[arg-type]
+            Memory(db, model=llm, manager=manager).create_user_memories(MESSAGE, user_id=user)
+            calls = db.llm_calls_df(user_id=user)
+            hashes.append(tuple(calls["request_hash"]))
+            tokens.append(int(calls["input_tokens"].sum()))
+            cached.append(int(calls["cached"].sum()))
+        print(
+            f"  {prompt:<17} {context:<6} same request: {hashes[0] == hashes[1]}  "
+            f"input tokens {tokens[0]} / {tokens[1]}  cache hits on the 2nd: {cached[1]}"
+        )
+    db.close()
+
+
+def huge_inputs(size: int = 1_000_000) -> None:
+    """A 1 MB stored memory, then a 1 MB message: input tokens and seconds of one call."""
+    print(f"\none huge input ({size:,} characters), agno-v2, context=all:")
+    db = DuckDbMemoryDb(":memory:")
+    llm = LLM(db=db, cache=False)
+    memory = Memory(db, model=llm, manager=MemoryManager(llm))
+    words = (
+        "I walked along the river and counted the boats that passed by the old mill. "
+        * (size // 70 + 1)
+    )[:size]
+    memory.add_user_memory(words, user_id="huge-memory")
+    cases = [
+        (f"a {size:,}-char memory", "huge-memory", MESSAGE),
+        (f"a {size:,}-char message", "huge-message", words),
+    ]
+    for label, user, message in cases:
+        started = time.perf_counter()
+        memory.create_user_memories(message, user_id=user)
+        seconds = time.perf_counter() - started
+        calls = db.llm_calls_df(user_id=user)
+        print(
+            f"  {label:<27} input tokens {int(calls['input_tokens'].max()):>7,}  "
+            f"seconds {seconds:.2f}"
+        )
     db.close()
 
 

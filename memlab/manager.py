@@ -7,6 +7,11 @@ id, another user's id, or empty text is rejected and recorded in `memory_events`
 reason, and the other ops still apply. Every applied op cites its source messages and the
 `llm_calls` id that proposed it. A failed or unparseable call raises; it never reads as "no
 memories".
+
+Prompts name messages and memories by short handles (`m1`, `k1`), never by stored ids, so the
+same input is the same request (see `memlab.llm.handles`). The manager maps the handles of the
+answer back to ids before the store sees the ops; a memory handle the prompt did not show is
+rejected and recorded with the reason, like an unknown id.
 """
 
 from __future__ import annotations
@@ -20,12 +25,13 @@ from memlab.errors import ConfigError
 from memlab.llm.client import LLM
 from memlab.llm.context import top_k_similar
 from memlab.llm.extract import EXTRACTORS, ExtractionRequest, Extractor, Proposal
+from memlab.llm.handles import Handles
 from memlab.llm.parse import complete_parsed, ops_from_tool_calls
 from memlab.llm.prompt import get_prompt
-from memlab.llm.sections import render_block, render_items
+from memlab.llm.sections import clip, day_of, format_day, render_block, render_items
 from memlab.llm.tools import MEMORY_TOOLS
 from memlab.recall.base import RecallStrategy
-from memlab.schema import MemoryEvent, MemoryOp, Message, Usage, UserMemory
+from memlab.schema import MemoryEvent, MemoryOp, Message, Usage, UserMemory, utcnow
 
 __all__ = ["ContextPolicy", "ExtractionResult", "MemoryManager"]
 
@@ -160,6 +166,7 @@ class MemoryManager:
             db,
             user_id,
             proposal,
+            request.handles,
             _default_sources(messages, self.include_assistant),
             {m.id for m in messages},
         )
@@ -173,11 +180,14 @@ class MemoryManager:
         llm = self._model(db)
         prompt = get_prompt("update-task")
         shown = self._context(db, user_id)([task])
+        handles = Handles()
         messages = prompt.render(
             memories=render_block(
-                "memories", render_items((m.memory_id or "", m.memory) for m in shown)
+                "memories",
+                render_items((handles.memory(m.memory_id or ""), m.memory) for m in shown),
             ),
-            task=render_block("task", task),
+            # The date only, so that the same task on the same day is one cached request.
+            task=render_block("task", clip(task), date=format_day(day_of(utcnow()))),
         )
         parsed = await complete_parsed(
             llm,
@@ -191,12 +201,18 @@ class MemoryManager:
         proposal = Proposal(
             parsed.value, parsed.call_id, parsed.usage, parsed.call_ids, prompt.label
         )
-        return self._apply(db, user_id, proposal, [], set())
+        return self._apply(db, user_id, proposal, handles, [], set())
 
     def _apply(
-        self, db: MemoryDb, user_id: str, proposal: Proposal, default: list[str], known: set[str]
+        self,
+        db: MemoryDb,
+        user_id: str,
+        proposal: Proposal,
+        handles: Handles,
+        default: list[str],
+        known: set[str],
     ) -> ExtractionResult:
-        ops = [_with_sources(op, default, known) for op in proposal.ops]
+        ops = [_with_sources(handles.resolve(op), default, known) for op in proposal.ops]
         events = db.apply_ops(user_id, ops, cause=proposal.cause) if ops else []
         applied = [
             op.model_copy(update={"memory_id": event.memory_id})

@@ -2,7 +2,9 @@
 
 `full` summarizes the whole session every time. `incremental` sends the previous summary and
 only the runs it does not cover yet, so the cost of a summary stays flat as a session grows.
-Either way the stored summary lists the ids of every run it covers.
+Either way the stored summary lists the ids of every run it covers. Turns are shown under
+short handles with their dates (see `memlab.llm.sections`), so the model can date what was said
+and the same runs make the same request.
 """
 
 from __future__ import annotations
@@ -142,9 +144,10 @@ class SessionSummarizer:
 
 
 def _turns(runs: Sequence[Run]) -> str:
-    return render_turns(
-        (m.id, m.role, m.content)
+    shown = [
+        m
         for run in runs
         for m in run.messages
         if m.role in ("user", "assistant") and not m.from_history and m.content.strip()
-    )
+    ]
+    return render_turns((f"m{i}", m.role, m.content, m.created_at) for i, m in enumerate(shown, 1))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -19,10 +21,11 @@ from memlab.schema import Message, UserMemory
 from memlab.testing import OpenAIServer, Reply
 
 USER = "ana"
+# Ids unlike the prompt's handles (m1, m2, …), so a missed mapping shows.
 CONVERSATION = [
-    Message(id="m1", role="user", content="Hi! I moved to Lisbon last week."),
-    Message(id="m2", role="assistant", content="Congratulations on the move!"),
-    Message(id="m3", role="user", content="I work as a nurse and I love sushi."),
+    Message(id="turn-a", role="user", content="Hi! I moved to Lisbon last week."),
+    Message(id="turn-b", role="assistant", content="Congratulations on the move!"),
+    Message(id="turn-c", role="user", content="I work as a nurse and I love sushi."),
 ]
 
 
@@ -69,7 +72,8 @@ def test_every_strategy_updates_adds_and_cites_its_sources(
     applied = events[events["cause"] == result.call_ids[-1]]
     assert len(applied) == len(result.ops)
     sources = {e["after"]: list(e["source_message_ids"]) for _, e in applied.iterrows()}
-    assert sources["User lives in Lisbon."] == ["m1"] and sources["User loves sushi."] == ["m3"]
+    assert sources["User lives in Lisbon."] == ["turn-a"]
+    assert sources["User loves sushi."] == ["turn-c"]
 
 
 def test_top_k_bounds_the_prompt_and_still_finds_the_memory_to_update(db: DuckDbMemoryDb) -> None:
@@ -83,21 +87,21 @@ def test_top_k_bounds_the_prompt_and_still_finds_the_memory_to_update(db: DuckDb
 
     def capture(body: dict[str, Any]) -> Reply:
         seen.append(body)
-        return Reply(
-            None,
-            tool_calls=[
-                ("update_memory", json.dumps({"memory_id": porto, "memory": "Ana lives in Lisbon"}))
-            ],
-        )
+        handle = re.search(r"\[(k\d+)\] Ana lives in Porto", body["messages"][0]["content"])
+        if handle is None:
+            return Reply(None)
+        update = {"memory_id": handle.group(1), "memory": "Ana lives in Lisbon"}
+        return Reply(None, tool_calls=[("update_memory", json.dumps(update))])
 
     with OpenAIServer(default=capture) as server:
         llm = LLM("openai/test-model", db=db, api_base=server.base_url, api_key="k")
         message = [Message(id="m1", role="user", content="I moved to Lisbon last week.")]
-        extract(MemoryManager(llm, context="top_k", top_k=5), db, message)
+        first = extract(MemoryManager(llm, context="top_k", top_k=5), db, message)
         extract(MemoryManager(llm, context="all"), db, message)
     shown = [body["messages"][0]["content"].count("\n[") for body in seen]
     assert shown == [5, 601]
-    assert porto in seen[0]["messages"][0]["content"]
+    assert [(op.op, op.memory_id) for op in first.ops] == [("update", porto)]
+    assert porto not in seen[0]["messages"][0]["content"]  # handles, never stored ids
 
 
 def test_top_k_similar_uses_the_attribute_when_no_word_is_shared() -> None:
@@ -125,7 +129,7 @@ def test_a_recall_strategy_can_choose_the_context(db: DuckDbMemoryDb) -> None:
         )
         result = extract(manager, db)
     assert result.ops == []
-    assert newest in seen[0] and "Porto" not in seen[0]
+    assert newest and "[k1] Ana has a cat named Tom" in seen[0] and "Porto" not in seen[0]
 
 
 def test_made_up_source_ids_are_replaced_by_the_batch(db: DuckDbMemoryDb) -> None:
@@ -134,7 +138,7 @@ def test_made_up_source_ids_are_replaced_by_the_batch(db: DuckDbMemoryDb) -> Non
         server.script(Reply(None, tool_calls=[call]))
         llm = LLM("openai/test-model", db=db, api_base=server.base_url, api_key="k")
         result = extract(MemoryManager(llm), db)
-    assert result.ops[0].source_message_ids == ["m1", "m3"]  # the user turns given
+    assert result.ops[0].source_message_ids == ["turn-a", "turn-c"]  # the user turns given
 
 
 def test_update_memory_task_deletes_what_the_user_asks_to_forget(db: DuckDbMemoryDb) -> None:
@@ -162,3 +166,68 @@ def test_configuration_errors() -> None:
     with pytest.raises(ConfigError, match="at least one message"):
         run_sync(MemoryManager(LLM()).acreate_memories(db, [], user_id=USER))
     assert MemoryManager(LLM(), prompt="mem0-style").config()["prompt"] == "mem0-style"
+
+
+def test_a_handle_the_prompt_did_not_show_is_rejected_with_the_reason(db: DuckDbMemoryDb) -> None:
+    cat = db.add_memory(USER, UserMemory(memory="Ana has a cat named Tom")).memory_id
+    calls = [
+        ("update_memory", json.dumps({"memory_id": "k7", "memory": "Ana has two cats"})),
+        ("update_memory", json.dumps({"memory_id": cat, "memory": "Ana has a dog"})),
+        ("delete_memory", json.dumps({"memory_id": "[K1]"})),
+    ]
+    with OpenAIServer() as server:
+        server.script(Reply(None, tool_calls=calls))
+        llm = LLM("openai/test-model", db=db, api_base=server.base_url, api_key="k")
+        result = extract(MemoryManager(llm), db)
+    assert [(op.op, op.memory_id) for op in result.ops] == [("delete", cat)]
+    reasons = [e.reason for e in result.rejected]
+    assert reasons == [
+        "unknown memory id 'k7 (not a memory handle of this prompt, which showed k1)'",
+        f"unknown memory id '{cat} (not a memory handle of this prompt, which showed k1)'",
+    ]
+    events = db.events_df(user_id=USER)
+    assert sorted(events.loc[events["status"] == "rejected", "reason"]) == sorted(reasons)
+
+
+def test_the_extraction_prompt_shows_handles_dates_and_clipped_text(db: DuckDbMemoryDb) -> None:
+    huge = db.add_memory(USER, UserMemory(memory="Ana wrote " + "very " * 50_000 + "long"))
+    seen: list[str] = []
+
+    def capture(body: dict[str, Any]) -> Reply:
+        seen.append("\n".join(m["content"] for m in body["messages"]))
+        return Reply(None)
+
+    day = datetime(2023, 5, 8, 13, 56, tzinfo=UTC)
+    conversation = [m.model_copy(update={"created_at": day}) for m in CONVERSATION]
+    with OpenAIServer(default=capture) as server:
+        llm = LLM("openai/test-model", db=db, api_base=server.base_url, api_key="k")
+        extract(MemoryManager(llm), db, conversation)
+    prompt = seen[0]
+    assert "[m1] (Mon 2023-05-08) user: Hi! I moved to Lisbon last week." in prompt
+    assert "[m2] assistant: Congratulations on the move!" in prompt
+    assert "[k1] Ana wrote very very" in prompt
+    assert "… [cut at 4,000 of 250,014 characters]" in prompt
+    assert len(prompt) < 8_000
+    assert all(i not in prompt for i in ("turn-a", "turn-c", huge.memory_id))
+
+
+def test_mem0_style_facts_cite_handles_and_carry_their_date(db: DuckDbMemoryDb) -> None:
+    porto = db.add_memory(USER, UserMemory(memory="Ana lives in Porto")).memory_id
+    bodies: list[str] = []
+    facts = {"facts": [{"text": "Ana moved to Lisbon", "source_message_ids": ["m3"]}]}
+    decision = {"decisions": [{"fact": 1, "action": "UPDATE", "memory_id": "k1"}]}
+
+    def answer(body: dict[str, Any]) -> Reply:
+        bodies.append(body["messages"][-1]["content"])
+        return Reply(json.dumps(facts if len(bodies) == 1 else decision))
+
+    day = datetime(2023, 5, 9, tzinfo=UTC)
+    conversation = [m.model_copy(update={"created_at": day}) for m in CONVERSATION]
+    with OpenAIServer(default=answer) as server:
+        llm = LLM("openai/test-model", db=db, api_base=server.base_url, api_key="k")
+        result = extract(MemoryManager(llm, prompt="mem0-style"), db, conversation)
+    assert '<fact index="1" sources="m3" topics="" date="Tue 2023-05-09">' in bodies[1]
+    assert '<similar index="1">\n[k1] Ana lives in Porto\n</similar>' in bodies[1]
+    assert [(op.op, op.memory_id, op.source_message_ids) for op in result.ops] == [
+        ("update", porto, ["turn-c"])
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 
@@ -143,3 +144,33 @@ def test_agentic_search_through_memory_uses_the_memory_model() -> None:
     assert memory.db.llm_calls_df()["purpose"].tolist() == ["search"]
     with pytest.raises(ConfigError, match="needs a model"):
         get_strategy("agentic")
+
+
+def test_the_same_message_twice_is_one_request_and_the_cached_answer_maps_to_each_user() -> None:
+    # create_user_memories(message=...) makes a Message with a random id and created_at=now:
+    # the prompt shows neither (a handle, and the date only), so the second call is a cache hit.
+    def move(body: dict[str, Any]) -> Reply:
+        update = {
+            "memory_id": "k1",
+            "memory": "User lives in Lisbon.",
+            "source_message_ids": ["m1"],
+        }
+        return Reply(None, tool_calls=[("update_memory", json.dumps(update))])
+
+    with OpenAIServer(default=move) as server:
+        memory = Memory(model=LLM("openai/test-model", api_base=server.base_url, api_key="k"))
+        results = {}
+        for user in ("ana", "bea"):
+            home = memory.add_user_memory("User lives in Porto.", user_id=user)
+            result = memory.create_user_memories("I moved to Lisbon last week.", user_id=user)
+            results[user] = (home, result)
+    assert len(server.requests) == 1
+    calls = memory.db.llm_calls_df()
+    assert calls["cached"].tolist() == [False, True]
+    assert calls["request_hash"].nunique() == 1 and calls["input_tokens"].nunique() == 1
+    for user, (home, result) in results.items():
+        (op,) = result.ops
+        assert (op.op, op.memory_id) == ("update", home)
+        stored = memory.get_user_memories(user_id=user)
+        assert [m.memory for m in stored] == ["User lives in Lisbon."]
+        assert stored[0].source_message_ids == op.source_message_ids != ["m1"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -85,10 +86,44 @@ def test_an_unusable_summary_raises_and_stores_nothing(db: DuckDbMemoryDb) -> No
         add_run(memory, "I'm flying to Tokyo in May.")
         with pytest.raises(ExtractionError, match="the summary is empty"):
             memory.create_session_summary("s1", user_id=USER)
-    assert memory.get_session_summary("s1", user_id=USER) is None
+    assert db.get_summary(USER, "s1") is None
     assert len(db.llm_calls_df()) == 2  # the answer and the repair retry
 
 
 def test_a_session_without_runs_is_not_found(db: DuckDbMemoryDb) -> None:
     with pytest.raises(NotFoundError, match="no runs in session 'nope'"):
         run_sync(SessionSummarizer(LLM(db=db)).asummarize(db, user_id=USER, session_id="nope"))
+
+
+def test_the_summary_prompt_dates_each_day_of_a_session_and_shows_no_stored_ids(
+    db: DuckDbMemoryDb,
+) -> None:
+    bodies: list[dict[str, Any]] = []
+
+    def answer(body: dict[str, Any]) -> Reply:
+        bodies.append(body)
+        return Reply(json.dumps({"summary": "Ana flies to Tokyo on 13 May 2023."}))
+
+    def turn(text: str, day: int, hour: int) -> dict[str, Any]:
+        return {"role": "user", "content": text, "created_at": datetime(2023, 5, day, hour)}
+
+    with OpenAIServer(default=answer) as server:
+        llm = LLM("openai/test-model", db=db, api_base=server.base_url, api_key="k")
+        memory = Memory(db, model=llm)
+        first = memory.add_run(
+            "s1",
+            [turn("I fly to Tokyo next Saturday.", 8, 9), turn("Window seat.", 8, 10)],
+            user_id=USER,
+        )
+        memory.add_run("s1", [turn("Yesterday I packed.", 12, 20)], user_id=USER)
+        memory.create_session_summary("s1", user_id=USER)
+    request = bodies[0]["messages"][1]["content"]
+    assert request == (
+        "<conversation>\n"
+        "[m1] (Mon 2023-05-08) user: I fly to Tokyo next Saturday.\n"
+        "[m2] user: Window seat.\n"
+        "[m3] (Fri 2023-05-12) user: Yesterday I packed.\n"
+        "</conversation>"
+    )
+    assert first.messages[0].id not in request
+    assert db.llm_calls_df()["prompt_version"].tolist() == ["2"]

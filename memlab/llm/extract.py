@@ -5,18 +5,23 @@
   each fact with only its most similar stored memories and asks ADD/UPDATE/DELETE/NONE.
 - `single-pass-json`: one call answering one JSON object with every op.
 
-A strategy proposes ops; `MemoryManager` validates and applies them.
+Prompts show short handles instead of stored ids (`m1` for messages, `k1` for memories; see
+`memlab.llm.handles`) and date each conversation turn, so identical inputs make identical,
+cacheable requests and the model can resolve "last Saturday". A strategy proposes ops written
+with those handles; `MemoryManager` maps them back through `ExtractionRequest.handles`,
+validates and applies them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from memlab.llm.client import LLM
+from memlab.llm.handles import Handles
 from memlab.llm.parse import (
     Parsed,
     complete_parsed,
@@ -26,7 +31,7 @@ from memlab.llm.parse import (
 )
 from memlab.llm.prompt import Prompt, get_prompt
 from memlab.llm.request import Completion
-from memlab.llm.sections import render_block, render_items, render_turns
+from memlab.llm.sections import clip, day_of, format_day, render_block, render_items, render_turns
 from memlab.llm.tools import MEMORY_TOOLS
 from memlab.schema import MemoryOp, Message, Usage, UserMemory
 
@@ -49,7 +54,11 @@ class SimilarFn(Protocol):
 
 @dataclass(frozen=True)
 class ExtractionRequest:
-    """What a strategy gets: the conversation, the memories to show, and ledger context."""
+    """What a strategy gets: the conversation, the memories to show, and ledger context.
+
+    `handles` numbers the messages and memories the prompts show; the ops a strategy returns
+    use those handles and the manager maps them back.
+    """
 
     user_id: str
     messages: Sequence[Message]
@@ -57,6 +66,7 @@ class ExtractionRequest:
     include_assistant: bool = False
     session_id: str | None = None
     run_id: str | None = None
+    handles: Handles = field(default_factory=Handles)
 
     def ledger(self) -> dict[str, Any]:
         """Ledger context for `LLM.acomplete`."""
@@ -64,7 +74,11 @@ class ExtractionRequest:
 
     def values(self) -> dict[str, str]:
         """Prompt values shared by the strategies."""
-        turns = [(m.id, m.role, m.content) for m in self.messages if m.content.strip()]
+        turns = [
+            (self.handles.message(m.id), m.role, m.content, m.created_at)
+            for m in self.messages
+            if m.content.strip()
+        ]
         note = (
             " or what the assistant reliably learned about them" if self.include_assistant else ""
         )
@@ -72,6 +86,18 @@ class ExtractionRequest:
             "conversation": render_block("conversation", render_turns(turns)),
             "assistant_note": note,
         }
+
+    def memories(self, memories: Sequence[UserMemory]) -> str:
+        """The `[k<n>] text` lines of stored memories, under their handles."""
+        return render_items((self.handles.memory(m.memory_id or ""), m.memory) for m in memories)
+
+    def day_of_fact(self, sources: Sequence[str]) -> str:
+        """The date of a fact's first cited message (else of the last message), as rendered."""
+        dated = {m.id: m.created_at for m in self.messages}
+        ids = [self.handles.message_id(h) for h in sources]
+        cited = [dated[i] for i in ids if i is not None and i in dated]
+        when = cited[0] if cited else self.messages[-1].created_at
+        return format_day(day_of(when))
 
 
 @dataclass(frozen=True)
@@ -109,10 +135,6 @@ def register_extractor(name: str) -> Callable[[type[Any]], type[Any]]:
     return wrap
 
 
-def _memories_block(memories: Sequence[UserMemory]) -> str:
-    return render_block("memories", render_items((m.memory_id or "", m.memory) for m in memories))
-
-
 def _texts(request: ExtractionRequest) -> list[str]:
     return [
         m.content
@@ -134,7 +156,7 @@ async def _one_call(
 ) -> Proposal:
     messages = prompt.render(
         options={"include_assistant": request.include_assistant},
-        memories=_memories_block(request.context(_texts(request))),
+        memories=render_block("memories", request.memories(request.context(_texts(request)))),
         **request.values(),
     )
     parsed = await complete_parsed(
@@ -235,19 +257,14 @@ class Mem0Style:
             blocks.append(
                 render_block(
                     "fact",
-                    fact.text,
+                    clip(fact.text),
                     index=str(i),
                     sources=" ".join(fact.source_message_ids),
                     topics=",".join(fact.topics),
+                    date=request.day_of_fact(fact.source_message_ids),
                 )
             )
-            blocks.append(
-                render_block(
-                    "similar",
-                    render_items((m.memory_id or "", m.memory) for m in similar),
-                    index=str(i),
-                )
-            )
+            blocks.append(render_block("similar", request.memories(similar), index=str(i)))
         decisions = await complete_parsed(
             llm,
             step2.render(facts="\n".join(blocks)),

@@ -17,6 +17,17 @@ small front matter and a system and a user part:
 `$name` placeholders are filled by `Prompt.render`; `$$` is a literal dollar sign. Every model
 call records the prompt's name and version, and both are part of the cache key, so changing a
 wording means raising its version.
+
+What the placeholders carry is rendered by `memlab.llm.sections`, with three rules every prompt
+shares:
+
+- Ids are short local handles (`m1, m2, …` for messages, `k1, k2, …` for memories), never
+  stored UUIDs, so identical inputs make identical requests and answers come from the cache.
+- Each conversation turn carries its date, `[m1] (Mon 2023-05-08) user: …` (the date only,
+  repeated when the day changes), so relative dates can be resolved.
+- No prompt quotes more than `MAX_ITEM_CHARS` = 4,000 characters of one memory, message,
+  fact or task; longer text is cut with a `… [cut at 4,000 of N characters]` marker, so the
+  cost and time of a call stay bounded whatever one input's size.
 """
 
 from __future__ import annotations

@@ -56,6 +56,27 @@ def test_builtin_prompts_load_with_a_version_and_a_task_the_offline_model_knows(
     assert prompt.source.endswith(f"{name}.md")
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "agno-v2",
+        "single-pass-json",
+        "mem0-style-facts",
+        "mem0-style-update",
+        "update-task",
+        "summary-full",
+        "summary-incremental",
+    ],
+)
+def test_prompts_that_read_dated_turns_or_handles_say_so_in_a_new_version(name: str) -> None:
+    # Version 2 dates every turn and names ids by handle: answers cached for version 1 prompts
+    # (dateless, with stored UUIDs) must never be reused, so the version is part of the key.
+    prompt = get_prompt(name)
+    assert prompt.version == "2"
+    assert "date" in prompt.system
+    assert name.startswith("summary") or "k1" in prompt.system or "m1" in prompt.system
+
+
 def test_render_puts_the_task_header_first_and_fills_placeholders() -> None:
     messages = get_prompt("answer").render(context="<context>\nX\n</context>", question="Q?")
     assert [m["role"] for m in messages] == ["system", "user"]
