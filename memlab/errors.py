@@ -7,6 +7,12 @@ could not do what was asked. Every message says what is wrong, where, and what t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from memlab.lab.dataset import Problem
+
 __all__ = [
     "BudgetExceeded",
     "ConfigError",
@@ -32,7 +38,16 @@ class NotFoundError(ConfigError, LookupError):
 
 
 class DatasetError(MemlabError):
-    """A recorded conversation or benchmark file does not have the expected shape."""
+    """A recorded conversation or benchmark file does not have the expected shape.
+
+    Attributes:
+        problems: Every problem found (file, conversation, field path, message), when the
+            error comes from validation; empty for an error that stopped reading at once.
+    """
+
+    def __init__(self, message: str, *, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems: list[Problem] = list(problems)
 
 
 class StoreError(MemlabError):

@@ -10,6 +10,7 @@ from memlab.lab.dataset import (
     Session,
     Turn,
 )
+from memlab.lab.dataset_io import load_dataset, save_dataset
 
 __all__ = [
     "Attachment",
@@ -20,4 +21,6 @@ __all__ = [
     "Problem",
     "Session",
     "Turn",
+    "load_dataset",
+    "save_dataset",
 ]

@@ -1,0 +1,114 @@
+"""`memlab datasets stats | validate | convert`: look at, check and convert dataset files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from memlab.lab.dataset import Problem
+
+# The same as `memlab.lab.dataset_io.FORMATS` (a test pins it); kept here so that `--help`
+# does not import the lab.
+_FORMATS = ("auto", "native", "locomo", "longmemeval")
+
+
+def register(sub: Any) -> None:
+    """Add the `datasets` subcommand (and its own subcommands) to `sub`."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "datasets", help="count, validate and convert recorded-conversation files"
+    )
+    actions = parser.add_subparsers(dest="action", required=True)
+
+    stats = actions.add_parser(
+        "stats", help="load leniently and count conversations, turns, probes and problems"
+    )
+    _common(stats)
+    stats.add_argument("--json", action="store_true", help="print one JSON object")
+    stats.set_defaults(func=_stats)
+
+    validate = actions.add_parser("validate", help="check a file; exit 1 listing every problem")
+    _common(validate)
+    validate.set_defaults(func=_validate)
+
+    convert = actions.add_parser("convert", help="convert any supported format to native JSONL")
+    _common(convert)
+    convert.add_argument("--to", required=True, metavar="OUT.jsonl", help="file to write")
+    convert.add_argument(
+        "--strict", action="store_true", help="refuse to convert a file with problems"
+    )
+    convert.set_defaults(func=_convert)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", help="the dataset file")
+    parser.add_argument(
+        "--format", default="auto", choices=_FORMATS, help="file format (default: from content)"
+    )
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from memlab.lab.dataset_io import load_dataset
+    from memlab.lab.dataset_stats import dataset_stats
+
+    stats = dataset_stats(load_dataset(args.path, format=args.format, strict=False))
+    if args.json:
+        print(json.dumps(stats.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        return 0
+    width = max([13, *(len(name) + 2 for name in stats.categories)])
+    print(f"{args.path} ({stats.name})")
+    for label, count in (
+        ("conversations", stats.conversations),
+        ("sessions", stats.sessions),
+        ("turns", stats.turns),
+        ("probes", stats.probes),
+        ("abstention", stats.abstention),
+    ):
+        print(f"{label:<{width}} {count:>7,}")
+    print("probes per category:")
+    for name, count in stats.categories.items():
+        print(f"  {name:<{width - 2}} {count:>7,}")
+    print("conversations per split: " + ", ".join(f"{k} {v}" for k, v in stats.splits.items()))
+    _print_problems(stats.problems, sys.stdout)
+    return 0
+
+
+def _print_problems(problems: list[Problem], out: Any) -> None:
+    print(f"problems: {len(problems)}", file=out)
+    for problem in problems:
+        print(f"  - {problem}", file=out)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from memlab.errors import DatasetError
+    from memlab.lab.dataset_io import load_dataset
+
+    try:
+        dataset = load_dataset(args.path, format=args.format, strict=True)
+    except DatasetError as exc:
+        if not exc.problems:
+            raise
+        print(f"{args.path}: invalid", file=sys.stderr)
+        _print_problems(exc.problems, sys.stderr)
+        return 1
+    turns = sum(c.turn_count() for c in dataset.conversations)
+    print(
+        f"{args.path}: valid ({len(dataset.conversations)} conversations, {turns} turns, "
+        f"{dataset.probe_count()} probes)"
+    )
+    return 0
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from memlab.lab.dataset_io import load_dataset, save_dataset
+
+    dataset = load_dataset(args.path, format=args.format, strict=args.strict)
+    if dataset.problems:
+        print(f"{args.path}: skipped what these problems name:", file=sys.stderr)
+        _print_problems(dataset.problems, sys.stderr)
+    out = save_dataset(dataset, args.to)
+    print(
+        f"wrote {out}: {len(dataset.conversations)} conversations, {dataset.probe_count()} probes"
+    )
+    return 0
