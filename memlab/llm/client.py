@@ -14,38 +14,47 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from memlab.errors import ConfigError, ExtractionError, ModelCallError
-from memlab.llm._litellm import OFFLINE_MODEL, litellm
+from memlab.errors import ConfigError, ModelCallError
+from memlab.llm._litellm import OFFLINE_MODEL, warm
 from memlab.llm.budget import Budget
+from memlab.llm.caching import (
+    CACHE_BYPASS,
+    CacheMode,
+    CachePolicy,
+    UnusableOutput,
+    cache_note,
+    cache_policy,
+    check_cache_mode,
+)
+from memlab.llm.failures import classify
 from memlab.llm.network import check_allowed
 from memlab.llm.request import Completion, completion_from_response, request_hash
-from memlab.llm.retry import RetryPolicy, describe_failure, is_retryable, retry_after_s
+from memlab.llm.retry import RetryPolicy, Target, describe_failure, describe_long_wait
 from memlab.llm.sync import run_sync
 
 if TYPE_CHECKING:
     from memlab.llm.embed import Embeddings
 from memlab.schema import LlmCall, Purpose, Usage
 
-__all__ = ["LLM", "LedgerStore", "PromptRef", "UnusableOutput", "Validator"]
+__all__ = [
+    "CACHE_BYPASS",
+    "LLM",
+    "CacheMode",
+    "CachePolicy",
+    "LedgerStore",
+    "PromptRef",
+    "UnusableOutput",
+    "Validator",
+    "cache_note",
+]
 
 Json = dict[str, Any]
 
 Validator = Callable[[Completion], str | None]
 """Checks an answer's shape: None when usable, else why not (recorded in the ledger row)."""
-
-
-class UnusableOutput(ExtractionError):
-    """The model answered, but `validate` found the answer unusable.
-
-    Attributes:
-        completion: The answer (its usage counts: the call was made and paid for).
-    """
-
-    def __init__(self, message: str, *, completion: Completion) -> None:
-        super().__init__(message, raw=completion.raw, call_id=completion.call_id)
-        self.completion = completion
 
 
 @runtime_checkable
@@ -67,8 +76,9 @@ class LedgerStore(Protocol):
         input_tokens: int | None,
         output_tokens: int | None,
         cost_usd: float | None,
+        replace: bool = False,
     ) -> None:
-        """Store a response under its hash."""
+        """Store a response under its hash (the first answer wins unless `replace`)."""
 
 
 class PromptRef(Protocol):
@@ -98,10 +108,14 @@ class LLM:
         timeout_s: Per-attempt timeout.
         max_retries: Retries of 429, 5xx, timeouts and connection errors.
         retry_base_delay_s: First backoff ceiling (doubles per retry, full jitter).
+        max_retry_after_s: The longest `Retry-After` honoured; a server that asks for a
+            longer wait fails the call at once, with a message giving both numbers.
         max_concurrency: Calls in flight at once (per event loop).
         max_cost_usd: Budget in USD over the calls this object sends; checked before each.
         max_tokens: Budget of input plus output tokens over the calls this object sends.
-        cache: Answer repeated requests from `llm_cache`.
+        cache: True answers repeated requests from `llm_cache` (unusable answers included,
+            so a replay reproduces a failure); "refresh" re-asks the model and overwrites the
+            entry; False neither reads nor writes the cache.
         params: Further litellm completion parameters (`top_p`, `seed`, `max_tokens`, ...).
     """
 
@@ -116,10 +130,11 @@ class LLM:
         timeout_s: float = 60.0,
         max_retries: int = 3,
         retry_base_delay_s: float = 0.5,
+        max_retry_after_s: float = 60.0,
         max_concurrency: int = 8,
         max_cost_usd: float | None = None,
         max_tokens: int | None = None,
-        cache: bool = True,
+        cache: CacheMode = True,
         params: Mapping[str, Any] | None = None,
     ) -> None:
         if not isinstance(model, str) or not model.strip():
@@ -128,16 +143,21 @@ class LLM:
             raise ConfigError(f"max_concurrency must be >= 1, got {max_concurrency}")
         if timeout_s <= 0:
             raise ConfigError(f"timeout_s must be > 0, got {timeout_s}")
+        check_cache_mode(cache, "LLM(cache=...)")
         self.model = model
         self._db = db
         self.api_base = api_base
         self._api_key = api_key
         self.temperature = temperature
         self.timeout_s = timeout_s
-        self.retry = RetryPolicy(max_retries=max_retries, base_delay_s=retry_base_delay_s)
+        self.retry = RetryPolicy(
+            max_retries=max_retries,
+            base_delay_s=retry_base_delay_s,
+            max_retry_after_s=max_retry_after_s,
+        )
         self.max_concurrency = max_concurrency
         self.budget = Budget(model, max_cost_usd=max_cost_usd, max_tokens=max_tokens)
-        self.cache = cache
+        self.cache: CacheMode = cache
         self.params: Json = dict(params or {})
         self._lock = threading.Lock()
         self._semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore]
@@ -172,6 +192,10 @@ class LLM:
                 "pass LLM(..., db=DuckDbMemoryDb(...)) to keep the ledger elsewhere"
             )
         self._db = db
+
+    def cache_policy(self, use_cache: CacheMode | None = None) -> CachePolicy:
+        """How a call uses `llm_cache`: this LLM's `cache`, or a per-call `use_cache`."""
+        return cache_policy(self.cache if use_cache is None else use_cache)
 
     @property
     def spent(self) -> Usage:
@@ -227,7 +251,7 @@ class LLM:
         session_id: str | None = None,
         run_id: str | None = None,
         memory_id: str | None = None,
-        use_cache: bool | None = None,
+        use_cache: CacheMode | None = None,
         validate: Validator | None = None,
     ) -> Completion:
         """Send one chat request and return the answer; every outcome writes a ledger row.
@@ -242,7 +266,8 @@ class LLM:
             session_id: The session the call serves.
             run_id: The run the call serves.
             memory_id: The memory the call serves.
-            use_cache: Override the LLM's `cache` setting for this call.
+            use_cache: Override the LLM's `cache` setting for this call (True, "refresh",
+                False).
             validate: Checks the answer's shape before it is recorded; an unusable answer is
                 recorded with the reason as its error and raised as `UnusableOutput`.
 
@@ -276,8 +301,8 @@ class LLM:
             memory_id=memory_id,
         )
         started = time.perf_counter()
-        caching = self.cache if use_cache is None else use_cache
-        if caching:
+        caching = self.cache_policy(use_cache)
+        if caching.read:
             hit = self.db.cache_get(key)  # a point read: cheaper inline than on a thread
             if hit is not None:
                 return await self._replay(row, hit, started, validate)
@@ -308,34 +333,45 @@ class LLM:
             await self._record(row, started, attempts=attempts, error=message)
             raise ModelCallError(message, call_id=row.call_id)
         self.budget.add(done.usage)
-        if caching:  # cached even when unusable, so a re-run replays the same failure
-            self._cache_put(key, done)
+        if caching.write:  # cached even when unusable, so a re-run replays the same failure
+            self._cache_put(key, done, at=row.created_at, replace=caching.replace)
         return await self._checked(row, done, started, validate, attempts=attempts)
 
     async def _send(
         self, kwargs: Json, row: LlmCall, started: float, *, method: str = "acompletion"
     ) -> tuple[Any, int]:
-        call = getattr(litellm(), method)
+        call = getattr(warm(sdk=not self.is_baseline), method)
         retries = 0 if self.is_baseline else self.retry.max_retries  # rules do not flake
+        cap = self.retry.max_retry_after_s
         attempt = 0
         while True:
             attempt += 1
             try:
                 return await call(**kwargs), attempt
             except Exception as exc:  # classified below; nothing is swallowed
-                wait = retry_after_s(exc)
-                give_up = not is_retryable(exc) or attempt > retries
-                if wait is not None and wait > self.retry.max_retry_after_s:
-                    give_up = True
-                if give_up:
-                    message = describe_failure(exc, self.model)
-                    if self.is_baseline:
-                        message = f"memlab's offline model failed, a bug in memlab: {exc}"
-                    elif attempt > 1:
-                        message += f" (gave up after {attempt} attempts)"
-                    await self._record(row, started, attempts=attempt, error=message)
-                    raise ModelCallError(message, call_id=row.call_id) from exc
-                await asyncio.sleep(self.retry.delay_s(attempt, wait))
+                failure = classify(exc)
+                wait = failure.retry_after_s
+                if self.is_baseline:
+                    message = f"memlab's offline model failed, a bug in memlab: {exc}"
+                elif not failure.retryable or attempt > retries:
+                    message = describe_failure(failure, self._target(), attempts=attempt)
+                elif wait is not None and wait > cap:
+                    message = describe_long_wait(
+                        failure, self._target(), cap_s=cap, attempts=attempt
+                    )
+                else:
+                    await asyncio.sleep(self.retry.delay_s(attempt, wait))
+                    continue
+                await self._record(row, started, attempts=attempt, error=message)
+                raise ModelCallError(message, call_id=row.call_id) from exc
+
+    def _target(self) -> Target:
+        return Target(
+            model=self.model,
+            api_base=self.api_base,
+            explicit_key=self._api_key is not None,
+            timeout_s=self.timeout_s,
+        )
 
     async def _replay(
         self, row: LlmCall, hit: Any, started: float, validate: Validator | None
@@ -362,17 +398,18 @@ class LLM:
         **fields: Any,
     ) -> Completion:
         problem = validate(done) if validate else None
+        unusable = UnusableOutput(problem, completion=done) if problem else None
         await self._record(
             row,
             started,
             input_tokens=done.usage.input_tokens,
             output_tokens=done.usage.output_tokens,
             cost_usd=done.usage.cost_usd,
-            error=f"unusable output: {problem}" if problem else None,
+            error=f"unusable output: {unusable.reason}" if unusable else None,
             **fields,
         )
-        if problem:
-            raise UnusableOutput(problem, completion=done)
+        if unusable:
+            raise unusable
         return done
 
     async def _record(self, row: LlmCall, started: float, **fields: Any) -> None:
@@ -381,18 +418,26 @@ class LLM:
         # stays on the event loop.
         self.db.record_llm_call(row.model_copy(update=fields))
 
-    def _cache_put(self, key: str, done: Completion) -> None:
-        # Two identical requests in flight can both miss; the store keeps the first answer.
+    def _cache_put(self, key: str, done: Completion, *, at: datetime, replace: bool) -> None:
+        # Two identical requests in flight can both miss; the store keeps the first answer
+        # unless this call refreshes the entry.
         self.db.cache_put(
             key,
             model=self.model,
-            response=done.to_cache_json(),
+            response=done.to_cache_json(at=at),
             input_tokens=done.usage.input_tokens,
             output_tokens=done.usage.output_tokens,
             cost_usd=done.usage.cost_usd,
+            replace=replace,
         )
 
     def _semaphore(self) -> asyncio.Semaphore:
+        """The per-loop limit of calls in flight; taken right before a call's clock starts.
+
+        The first call of a process imports litellm and the SDK here (seconds), so that
+        one-off cost stays out of the ledger's `latency_ms`, which measures the call.
+        """
+        warm(sdk=not self.is_baseline)
         loop = asyncio.get_running_loop()
         with self._lock:
             sem = self._semaphores.get(loop)

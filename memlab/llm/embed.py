@@ -67,8 +67,8 @@ async def aembed(
     )
     row = LlmCall(purpose="embed", model=llm.model, request_hash=key, user_id=user_id)
     started = time.perf_counter()
-    caching = llm.cache if use_cache is None else use_cache
-    hit = llm.db.cache_get(key) if caching else None
+    caching = llm.cache_policy(use_cache)
+    hit = llm.db.cache_get(key) if caching.read else None
     if hit is not None:
         response, tokens_in, _, cost = hit
         usage = Usage(input_tokens=tokens_in or 0, cost_usd=cost, calls=1, cached_calls=1)
@@ -112,7 +112,7 @@ async def aembed(
     cost = float(cost) if isinstance(cost, int | float) else None
     usage = Usage(input_tokens=tokens_in or 0, cost_usd=cost, calls=1)
     llm.budget.add(usage)
-    if caching:
+    if caching.write:
         await asyncio.to_thread(
             llm.db.cache_put,
             key,
@@ -121,6 +121,7 @@ async def aembed(
             input_tokens=tokens_in,
             output_tokens=0,
             cost_usd=cost,
+            replace=caching.replace,
         )
     await llm._record(
         row, started, attempts=attempts, input_tokens=tokens_in, output_tokens=0, cost_usd=cost

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar, cast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from memlab.errors import ExtractionError
-from memlab.llm.client import LLM, UnusableOutput
+from memlab.llm.client import LLM, UnusableOutput, cache_note
 from memlab.llm.request import Completion
 from memlab.llm.tools import ADD_MEMORY, DELETE_MEMORY, UPDATE_MEMORY
 from memlab.schema import MemoryOp, OpKind, Usage
@@ -232,15 +232,16 @@ async def complete_parsed(
         repair = [
             *messages,
             {"role": "assistant", "content": first.raw or "(an empty answer)"},
-            {"role": "user", "content": REPAIR.format(error=first)},
+            {"role": "user", "content": REPAIR.format(error=first.problem)},
         ]
         try:
             done = await llm.acomplete(repair, validate=validate, **options)
         except UnusableOutput as second:
             raise ExtractionError(
-                f"{llm.model} answered in the wrong shape twice (call {first.call_id}: {first}; "
-                f"after one repair retry, call {second.call_id}: {second}). The raw answer is "
-                "on this error's .raw; the calls are in llm_calls.",
+                f"{llm.model} answered in the wrong shape twice (call {first.call_id}: "
+                f"{first.reason}; after one repair retry, call {second.call_id}: "
+                f"{second.reason}). The raw answer is on this error's .raw; the calls are in "
+                f"llm_calls.{cache_note(first, second)}",
                 raw=second.raw,
                 call_id=second.call_id,
             ) from second

@@ -6,11 +6,12 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from memlab.schema import ToolCall, Usage
 
-__all__ = ["CACHE_FORMAT", "Completion", "completion_from_response", "request_hash"]
+__all__ = ["CACHE_FORMAT", "CacheOrigin", "Completion", "completion_from_response", "request_hash"]
 
 CACHE_FORMAT = 1
 """Version of the cached response JSON; part of every request hash, so a change of format
@@ -47,6 +48,26 @@ def request_hash(
 
 
 @dataclass(frozen=True)
+class CacheOrigin:
+    """The call whose answer a cache hit replays.
+
+    Attributes:
+        call_id: The `llm_calls` row of the call that got the answer from the model.
+        at: When that call was made (UTC); None for entries cached before this was recorded.
+    """
+
+    call_id: str | None
+    at: datetime | None
+
+    def describe(self) -> str:
+        """E.g. "call 0c1f… at 2026-11-30 05:50:12 UTC", for error messages."""
+        if self.call_id is None:
+            return "an earlier call (not recorded in this cache entry)"
+        when = f" at {self.at:%Y-%m-%d %H:%M:%S} UTC" if self.at else ""
+        return f"call {self.call_id}{when}"
+
+
+@dataclass(frozen=True)
 class Completion:
     """A model's answer, as memlab hands it on.
 
@@ -58,6 +79,7 @@ class Completion:
         call_id: The `llm_calls` row of this call.
         cached: True when the answer came from `llm_cache`.
         model: The litellm model string.
+        origin: For a cache hit, the call that first got this answer; None otherwise.
     """
 
     text: str | None
@@ -67,6 +89,7 @@ class Completion:
     call_id: str = ""
     cached: bool = False
     model: str = ""
+    origin: CacheOrigin | None = None
 
     @property
     def raw(self) -> str:
@@ -75,13 +98,19 @@ class Completion:
         parts += [f"{c.name}({c.arguments})" for c in self.tool_calls]
         return "\n".join(parts)
 
-    def to_cache_json(self) -> str:
-        """The answer (not its bookkeeping) as JSON for `llm_cache`."""
+    def to_cache_json(self, *, at: datetime | None = None) -> str:
+        """The answer as JSON for `llm_cache`, with the id and time of the call that got it.
+
+        The origin is not part of the request hash, so adding it changed no cache key; an
+        error replayed from the cache can then name the call that first saw the answer.
+        """
         return json.dumps(
             {
                 "text": self.text,
                 "tool_calls": [c.model_dump() for c in self.tool_calls],
                 "finish_reason": self.finish_reason,
+                "call_id": self.call_id or None,
+                "at": at.isoformat() if at else None,
             }
         )
 
@@ -89,6 +118,8 @@ class Completion:
     def from_cache_json(cls, text: str, *, usage: Usage, call_id: str, model: str) -> Completion:
         """Rebuild a cached answer with the bookkeeping of the call that replays it."""
         data = json.loads(text)
+        at = data.get("at")
+        origin = CacheOrigin(data.get("call_id"), datetime.fromisoformat(at) if at else None)
         return cls(
             text=data.get("text"),
             tool_calls=tuple(ToolCall.model_validate(c) for c in data.get("tool_calls") or []),
@@ -97,6 +128,7 @@ class Completion:
             call_id=call_id,
             cached=True,
             model=model,
+            origin=origin,
         )
 
 

@@ -1,23 +1,33 @@
 """When to retry a failed model call, how long to wait, and what to tell the caller otherwise.
 
-Retried: 408/409/429 (honouring `Retry-After`), 5xx, connection errors and timeouts, with
-exponential backoff and full jitter. Not retried: 400/401/403/404 and other client errors; their
-message says what to fix, e.g. which environment variable holds the provider's key.
+Retried: 408/409/429 sent by a server (honouring `Retry-After` up to a cap), 5xx, connection
+errors, broken connections, timeouts and unreadable bodies, with exponential backoff and full
+jitter. Not retried: other 4xx, a missing key, and failures inside the client. What happened
+is read from the exception chain (`memlab.llm.failures`); each message names the model and the
+address, says what happened and what to do, and quotes an HTTP status only when a server sent
+one.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from memlab.errors import ConfigError
+from memlab.llm.failures import Failure, classify
 
-__all__ = ["RetryPolicy", "describe_failure", "is_retryable", "retry_after_s", "status_of"]
+__all__ = [
+    "RetryPolicy",
+    "Target",
+    "describe_failure",
+    "describe_long_wait",
+    "is_retryable",
+    "retry_after_s",
+    "status_of",
+]
 
-_RETRY_STATUS = frozenset({408, 409, 429})
+_LOCAL_NO_KEY = " (a local server that needs none takes api_key='none')"
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,8 @@ class RetryPolicy:
     max_retry_after_s: float = 60.0
 
     def __post_init__(self) -> None:
-        if self.max_retries < 0 or self.base_delay_s < 0 or self.max_delay_s < 0:
+        values = (self.max_retries, self.base_delay_s, self.max_delay_s, self.max_retry_after_s)
+        if any(v < 0 for v in values):
             raise ConfigError(f"retry settings must be >= 0, got {self}")
 
     def delay_s(self, attempt: int, retry_after: float | None = None) -> float:
@@ -48,95 +59,156 @@ class RetryPolicy:
         return backoff if retry_after is None else max(retry_after, backoff)
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where a call went and how, so a message can name the address and the setting to change.
+
+    Attributes:
+        model: The litellm model string.
+        api_base: The server given as `LLM(api_base=...)`, None for the provider's endpoint.
+        explicit_key: True when the key came from `LLM(api_key=...)`, not the environment.
+        timeout_s: The per-attempt timeout.
+    """
+
+    model: str
+    api_base: str | None = None
+    explicit_key: bool = False
+    timeout_s: float = 60.0
+
+
 def status_of(exc: BaseException) -> int | None:
-    """The HTTP status a litellm exception carries, when it carries one."""
-    status = getattr(exc, "status_code", None)
-    return status if isinstance(status, int) else None
+    """The HTTP status a server sent for this failure; None when no server sent one."""
+    return classify(exc).status
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """True for rate limits, server errors, timeouts and connection errors."""
-    lib = _lib()
-    if isinstance(exc, lib.Timeout | lib.APIConnectionError):
-        return True
-    status = status_of(exc)
-    if status is None:
-        return False
-    return status in _RETRY_STATUS or status >= 500
+    """True for rate limits, server errors, timeouts, connection trouble and unreadable bodies."""
+    return classify(exc).retryable
 
 
 def retry_after_s(exc: BaseException) -> float | None:
-    """The server's `Retry-After` (seconds or an HTTP date) from a litellm exception."""
-    for source in (getattr(exc, "litellm_response_headers", None), _response_headers(exc)):
-        value = _header(source, "retry-after")
-        if value is None:
-            continue
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            pass
-        try:
-            return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
-        except (TypeError, ValueError):
-            continue
-    return None
+    """The server's `Retry-After` (seconds or an HTTP date) for this failure, if it sent one."""
+    return classify(exc).retry_after_s
 
 
-def describe_failure(exc: BaseException, model: str) -> str:
-    """A message that says what failed and what to do about it."""
-    status = status_of(exc)
-    detail = _first_line(str(exc))
-    if status in (401, 403):
-        keys = _missing_keys(model)
-        hint = (
-            f"set {' or '.join(keys)} in the environment (or pass api_key=...)"
-            if keys
-            else "check the api_key you passed and that it may use this model"
-        )
-        return f"the provider refused the key for {model!r} (HTTP {status}): {hint}. {detail}"
-    if status == 404:
+def describe_failure(
+    failure: Failure | BaseException, target: Target | str, *, attempts: int = 1
+) -> str:
+    """A message that says what failed, where, and what to do about it.
+
+    Args:
+        failure: The classified failure (or the exception, classified here).
+        target: The call's model and address (or just the model string).
+        attempts: How many attempts were made; more than one adds "gave up after N attempts".
+    """
+    found = failure if isinstance(failure, Failure) else classify(failure)
+    where = _target(target)
+    message = _describe(found, where)
+    if attempts > 1:
+        message += f" (gave up after {attempts} attempts)"
+    return message
+
+
+def describe_long_wait(
+    failure: Failure, target: Target | str, *, cap_s: float, attempts: int = 1
+) -> str:
+    """The message for a server that asked to wait longer than `max_retry_after_s`."""
+    where = _target(target)
+    after = f" (after {attempts} attempts)" if attempts > 1 else ""
+    return (
+        f"the server at {_address(found_url=failure.url, target=where)} answered HTTP "
+        f"{failure.status} for {where.model!r} and asked to retry after "
+        f"{failure.retry_after_s:g} s (Retry-After), longer than max_retry_after_s={cap_s:g} s, "
+        f"so memlab gave up{after} instead of stalling: raise LLM(max_retry_after_s=...) to "
+        "wait that long, or try again later"
+    )
+
+
+def _describe(f: Failure, t: Target) -> str:
+    model = repr(t.model)
+    where = _address(found_url=f.url, target=t)
+    if f.kind == "connect":
+        fix = "is the server running?" if t.api_base else "check the network and proxy settings"
+        return f"could not connect to {where} for {model}: {fix} ({f.detail})"
+    if f.kind == "timeout":
         return (
-            f"model {model!r} was not found (HTTP 404): check the model name and the api_base "
-            f"(an OpenAI-compatible server wants model='openai/<name>'). {detail}"
+            f"no answer from {where} for {model} within {t.timeout_s:g} s: "
+            "raise LLM(timeout_s=...) or check the server"
         )
-    if status == 400:
-        return f"the request for {model!r} was rejected as invalid (HTTP 400): {detail}"
-    if status is not None:
-        return f"the call to {model!r} failed with HTTP {status}: {detail}"
-    return f"the call to {model!r} failed: {type(exc).__name__}: {detail}"
+    if f.kind == "disconnect":
+        return (
+            f"the connection to {where} broke before {model} answered ({f.detail}): "
+            "check the server's logs"
+        )
+    if f.kind == "bad_body":
+        start = f"; it begins {f.body!r}" if f.body is not None else ""
+        return (
+            f"the server at {where} returned a body that is not valid JSON for {model} "
+            f"({f.detail}{start}): check that api_base is the server's OpenAI-compatible "
+            "endpoint (usually ending in /v1) and the server's logs"
+        )
+    if f.kind == "no_key":
+        local = _LOCAL_NO_KEY if t.api_base else ""
+        return (
+            f"no API key for {model}: pass LLM(api_key=...) or set "
+            f"{' or '.join(_key_variables(t.model))}{local}"
+        )
+    if f.kind == "client":
+        return f"the call to {model} failed inside litellm, not at a server: {f.detail}"
+    return _describe_status(f, t, where)
 
 
-def _missing_keys(model: str) -> list[str]:
+def _describe_status(f: Failure, t: Target, where: str) -> str:
+    model = repr(t.model)
+    said = f"HTTP {f.status}: {f.server_message}" if f.server_message else f"HTTP {f.status}"
+    if f.status in (401, 403):
+        refused = "refused" if f.status == 401 else "did not allow"
+        if t.explicit_key:
+            return (
+                f"the server at {where} {refused} the API key passed as LLM(api_key=...) for "
+                f"{model} ({said}): check that this key is valid for this server and model"
+            )
+        variables = " or ".join(_key_variables(t.model))
+        return (
+            f"the server at {where} {refused} the API key from {variables} for {model} "
+            f"({said}): check that key, or pass another as LLM(api_key=...)"
+        )
+    if f.status == 404:
+        return (
+            f"the server at {where} does not know {model} ({said}): check the model name and "
+            "the api_base (an OpenAI-compatible server wants model='openai/<name>')"
+        )
+    if f.status == 400:
+        return f"the server at {where} rejected the request for {model} as invalid ({said})"
+    if f.status == 429:
+        return (
+            f"the server at {where} rate-limited {model} ({said}): lower "
+            "LLM(max_concurrency=...) or try again later"
+        )
+    return f"the server at {where} failed the call to {model} ({said})"
+
+
+def _target(target: Target | str) -> Target:
+    return target if isinstance(target, Target) else Target(model=target)
+
+
+def _address(*, found_url: str | None, target: Target) -> str:
+    if target.api_base:
+        return target.api_base
+    return found_url or f"the endpoint of {target.model!r}'s provider"
+
+
+def _key_variables(model: str) -> list[str]:
+    """The environment variables litellm reads the key of this model's provider from."""
     try:
         found = _lib().validate_environment(model=model)
-    except Exception:  # litellm raises for unknown providers; the hint is then generic
-        return []
+    except Exception:  # litellm raises for unknown providers: fall back to the name's prefix
+        found = None
     keys = found.get("missing_keys") if isinstance(found, dict) else None
-    if not keys:
-        # The key is set but wrong: name the variable litellm read anyway.
-        provider = model.split("/", 1)[0] if "/" in model else "openai"
-        return [f"{provider.upper()}_API_KEY"]
-    return [str(k) for k in keys]
-
-
-def _response_headers(exc: BaseException) -> Any:
-    response = getattr(exc, "response", None)
-    return getattr(response, "headers", None)
-
-
-def _header(headers: Any, name: str) -> str | None:
-    if headers is None:
-        return None
-    try:
-        value = headers.get(name) or headers.get(name.title())
-    except AttributeError:
-        return None
-    return str(value) if value is not None else None
-
-
-def _first_line(text: str) -> str:
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line[:500]
+    if keys:
+        return [str(k) for k in keys]
+    provider = model.split("/", 1)[0] if "/" in model else "openai"
+    return [f"{provider.upper()}_API_KEY"]
 
 
 def _lib() -> Any:

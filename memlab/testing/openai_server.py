@@ -68,6 +68,8 @@ class OpenAIServer:
         latency_s: A fixed delay added to every request, e.g. to measure client concurrency.
         default: Answers chat requests when the script is empty; None replies "ok".
         embedding_dim: The length of the vectors `/v1/embeddings` returns.
+        api_key: When set, a request without `Authorization: Bearer <api_key>` gets a 401
+            worded like OpenAI's, as a server with a key configured answers; None accepts any.
     """
 
     def __init__(
@@ -76,6 +78,7 @@ class OpenAIServer:
         latency_s: float = 0.0,
         default: Responder | None = None,
         embedding_dim: int = 8,
+        api_key: str | None = None,
     ) -> None:
         if latency_s < 0:
             raise ConfigError(f"OpenAIServer(latency_s={latency_s}): use a delay >= 0 seconds")
@@ -84,6 +87,7 @@ class OpenAIServer:
         self.latency_s = latency_s
         self.default: Responder = default or _default_responder
         self.embedding_dim = embedding_dim
+        self.api_key = api_key
         self._lock = threading.Lock()
         self._steps: deque[Step] = deque()
         self._requests: list[RecordedRequest] = []
@@ -242,6 +246,11 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0].rstrip("/")
         if path not in ("/v1/chat/completions", "/v1/embeddings"):
             self._send_error(404, f"Unknown path {self.path}", "invalid_request_error")
+            return
+        if owner.api_key is not None and self.headers.get("Authorization") != (
+            f"Bearer {owner.api_key}"
+        ):
+            self._send_status(Status(401))
             return
         if body is None:
             self._send_error(

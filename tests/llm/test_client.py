@@ -196,3 +196,29 @@ def test_constructor_checks_its_options() -> None:
         LLM("")
     assert LLM().is_baseline and not LLM("gpt-4o").is_baseline
     assert "api_key" not in LLM("gpt-4o", api_key="secret").config()
+
+
+def test_cache_modes_are_checked() -> None:
+    with pytest.raises(ConfigError, match=r"cache=\.\.\.\) must be True .* 'refresh' .* or False"):
+        LLM(cache="yes")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="use_cache must be"):
+        LLM().complete(HELLO, purpose="answer", use_cache="sometimes")
+    with pytest.raises(ConfigError, match="retry settings must be >= 0"):
+        LLM(max_retry_after_s=-1)
+    assert LLM(cache="refresh").cache_policy() == (False, True, True)
+    assert LLM().cache_policy(False) == (False, False, False)
+
+
+def test_a_cache_hit_names_the_call_that_got_the_answer(
+    http_llm: HttpLLM, server: OpenAIServer, db: DuckDbMemoryDb
+) -> None:
+    first = http_llm().complete(HELLO, purpose="answer")
+    again = http_llm().complete(HELLO, purpose="answer")
+    assert again.cached and again.origin is not None
+    assert again.origin.call_id == first.call_id
+    assert again.origin.at == db.llm_calls_df()["created_at"][0]
+    # A refresh asks again and overwrites: the next hit names the refreshing call.
+    refreshed = http_llm(cache="refresh").complete(HELLO, purpose="answer")
+    assert not refreshed.cached and len(server.requests) == 2
+    third = http_llm().complete(HELLO, purpose="answer")
+    assert third.origin is not None and third.origin.call_id == refreshed.call_id

@@ -1,12 +1,15 @@
 """Faults through the real HTTP path: litellm → openai SDK → httpx → a scripted local server.
 
 For each fault: the outcome (retried / applied / rejected / error), the `llm_calls` rows
-written, and that nothing is half-written in `memories`.
+written, that nothing is half-written in `memories`, how many requests the server saw, and
+that the message names the address and the fix and quotes an HTTP status only when the server
+sent one.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,6 +21,8 @@ from memlab import Memory
 from memlab.db import DuckDbMemoryDb
 from memlab.errors import ExtractionError, ModelCallError
 from memlab.llm import LLM
+from memlab.llm.parse import complete_parsed, ops_from_json
+from memlab.llm.sync import run_sync
 from memlab.manager import MemoryManager
 from memlab.schema import Message
 from memlab.testing import EmptyChoices, Hang, OpenAIServer, Raw, Reply, Status
@@ -44,11 +49,8 @@ class World:
 
 
 def update_porto(world: World) -> tuple[str, str]:
-    args = {
-        "memory_id": world.porto_id,
-        "memory": "Ana lives in Lisbon",
-        "source_message_ids": ["m1"],
-    }
+    # Prompts name memories and messages by handles: Porto is the only memory shown (k1).
+    args = {"memory_id": "k1", "memory": "Ana lives in Lisbon", "source_message_ids": ["m1"]}
     return ("update_memory", json.dumps(args))
 
 
@@ -102,14 +104,20 @@ def test_hang_past_the_timeout_is_retried_then_applied(world: World) -> None:
     assert world.calls()["attempts"].tolist() == [2]
 
 
-def test_hang_every_time_is_an_error_and_writes_nothing(world: World) -> None:
+def test_hang_every_time_is_an_error_naming_timeout_s_and_writes_nothing(world: World) -> None:
     before, events = world.memories(), len(world.db.events_df())
     world.server.script(Hang(3.0), Hang(3.0), Hang(3.0))
-    with pytest.raises(ModelCallError, match="gave up after 3 attempts") as err:
+    with pytest.raises(ModelCallError) as err:
         world.memory.create_user_memories(messages=MESSAGES, user_id=USER)
+    message = str(err.value)
+    assert message == (
+        f"no answer from {world.server.base_url} for 'openai/test-model' within 0.5 s: "
+        "raise LLM(timeout_s=...) or check the server (gave up after 3 attempts)"
+    )
+    assert len(world.server.requests) == 3
     calls = world.calls()
     assert len(calls) == 1 and calls["attempts"][0] == 3
-    assert "Timeout" in calls["error"][0] and calls["call_id"][0] == err.value.call_id
+    assert calls["error"][0] == message and calls["call_id"][0] == err.value.call_id
     assert_unchanged(world, before, events)
 
 
@@ -142,18 +150,8 @@ def test_truncated_json_answer_twice_raises_extraction_error(world: World) -> No
 
 
 def test_truncated_json_answer_is_repaired_once(world: World) -> None:
-    good = json.dumps(
-        {
-            "ops": [
-                {
-                    "op": "update",
-                    "memory_id": world.porto_id,
-                    "memory": "Ana lives in Lisbon",
-                    "source_message_ids": ["m1"],
-                }
-            ]
-        }
-    )
+    update = {"op": "update", "memory_id": "k1", "memory": "Ana lives in Lisbon"}
+    good = json.dumps({"ops": [{**update, "source_message_ids": ["m1"]}]})
     world.server.script(Reply('{"ops": [{"op": "upd'), Reply(good))
     result = extract(world, "single-pass-json")
     assert [op.op for op in result.ops] == ["update"]
@@ -186,11 +184,12 @@ def test_unknown_and_foreign_ids_are_rejected_valid_ops_still_apply(world: World
     result = world.memory.create_user_memories(messages=MESSAGES, user_id=USER)
     call_id = world.calls()["call_id"][0]
     assert [op.op for op in result.ops] == ["add"]
-    assert [e.reason for e in result.rejected] == [
-        "unknown memory id 'no-such-id'",
-        f"memory id {world.bob_id!r} belongs to another user",
-        "add with empty memory text",
-    ]
+    reasons = [str(e.reason) for e in result.rejected]
+    # The prompt showed one handle (k1); a made-up id and another user's real id are both
+    # ids it did not show.
+    assert reasons[0].startswith("unknown memory id 'no-such-id")
+    assert reasons[1].startswith(f"unknown memory id '{world.bob_id}")
+    assert reasons[2] == "add with empty memory text"
     events = world.db.events_df(user_id=USER)
     rejected = events[events["status"] == "rejected"]
     assert len(rejected) == 3 and (rejected["cause"] == call_id).all()
@@ -214,13 +213,217 @@ def test_empty_choice_list_is_an_error(world: World) -> None:
     assert_unchanged(world, before, events)
 
 
-def test_401_fails_fast_naming_the_key_variable(world: World) -> None:
+def test_401_after_an_explicit_key_says_that_key_was_refused(world: World) -> None:
     before, events = world.memories(), len(world.db.events_df())
     world.server.script(Status(401), Reply("never reached"))
-    with pytest.raises(ModelCallError, match="set OPENAI_API_KEY") as err:
+    with pytest.raises(ModelCallError) as err:
         extract(world)
-    assert "HTTP 401" in str(err.value)
+    message = str(err.value)
+    assert message.startswith(
+        f"the server at {world.server.base_url} refused the API key passed as LLM(api_key=...) "
+        "for 'openai/test-model' (HTTP 401: Incorrect API key provided"
+    )
+    assert "OPENAI_API_KEY" not in message  # the user passed a key: do not send them to env
     assert len(world.server.requests) == 1
     calls = world.calls()
-    assert calls["attempts"].tolist() == [1] and calls["error"][0] == str(err.value)
+    assert calls["attempts"].tolist() == [1] and calls["error"][0] == message
     assert_unchanged(world, before, events)
+
+
+# --------------------------------------------------------------------------------------------
+# Messages that tell the truth: what happened, where, what to do; a status only when sent.
+
+HELLO = [{"role": "user", "content": "Say hello to Ana."}]
+
+
+@pytest.fixture
+def closed_url() -> Iterator[str]:
+    """A loopback address where nothing listens: the port is bound but never accepts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}/v1"
+
+
+def test_refused_connection_names_the_address_and_invents_no_status(
+    http_llm: HttpLLM, db: DuckDbMemoryDb, closed_url: str
+) -> None:
+    llm = http_llm(api_base=closed_url, max_retries=2)
+    with pytest.raises(ModelCallError) as err:
+        llm.complete(HELLO, purpose="answer")
+    message = str(err.value)
+    assert message.startswith(
+        f"could not connect to {closed_url} for 'openai/test-model': is the server running? "
+        "(ConnectionRefusedError: "
+    )
+    assert message.endswith("(gave up after 3 attempts)")
+    assert "HTTP" not in message and "500" not in message
+    calls = db.llm_calls_df()
+    assert calls["attempts"].tolist() == [3] and calls["error"][0] == message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param('{"id": "x", "choices": [{"index": 0, "message": {"role": "assi', id="cut"),
+        pytest.param("<html><body>502 from the proxy</body></html>", id="html"),
+    ],
+)
+def test_a_body_that_is_not_json_says_so_without_an_invented_500(
+    http_llm: HttpLLM, server: OpenAIServer, db: DuckDbMemoryDb, body: str
+) -> None:
+    server.script(Raw(body), Raw(body), Raw(body))
+    with pytest.raises(ModelCallError) as err:
+        http_llm(max_retries=2).complete(HELLO, purpose="answer")
+    message = str(err.value)
+    assert message.startswith(
+        f"the server at {server.base_url} returned a body that is not valid JSON for "
+        "'openai/test-model' ("
+    )
+    assert "check that api_base is the server's OpenAI-compatible endpoint" in message
+    assert "HTTP" not in message and "500" not in message
+    assert message.endswith("(gave up after 3 attempts)")
+    assert len(server.requests) == 3
+    assert db.llm_calls_df()["attempts"].tolist() == [3]
+
+
+def test_server_errors_quote_the_status_the_server_sent(
+    http_llm: HttpLLM, server: OpenAIServer
+) -> None:
+    server.script(Status(503), Status(503), Status(503))
+    with pytest.raises(ModelCallError) as err:
+        http_llm(max_retries=2).complete(HELLO, purpose="answer")
+    assert str(err.value) == (
+        f"the server at {server.base_url} failed the call to 'openai/test-model' (HTTP 503: "
+        "Error (scripted HTTP 503 from the memlab test server).) (gave up after 3 attempts)"
+    )
+    assert len(server.requests) == 3
+
+
+def test_no_api_key_fails_at_once_without_a_request(
+    http_llm: HttpLLM, server: OpenAIServer, db: DuckDbMemoryDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    with pytest.raises(ModelCallError) as err:
+        http_llm(api_key=None).complete(HELLO, purpose="answer")
+    assert str(err.value) == (
+        "no API key for 'openai/test-model': pass LLM(api_key=...) or set OPENAI_API_KEY "
+        "(a local server that needs none takes api_key='none')"
+    )
+    assert len(server.requests) == 0
+    assert db.llm_calls_df()["attempts"].tolist() == [1]  # not retried
+    # The advice works: a server that needs no key takes any.
+    assert http_llm(api_key="none").complete(HELLO, purpose="answer").text == "ok"
+    assert len(server.requests) == 1
+
+
+def test_a_key_refused_by_a_server_that_checks_keys(
+    db: DuckDbMemoryDb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with OpenAIServer(api_key="sk-right") as server:
+        base = server.base_url
+        wrong = LLM("openai/test-model", db=db, api_base=base, api_key="sk-wrong")
+        with pytest.raises(ModelCallError) as explicit:
+            wrong.complete(HELLO, purpose="answer")
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+        from_env = LLM("openai/test-model", db=db, api_base=base)
+        with pytest.raises(ModelCallError) as environment:
+            from_env.complete(HELLO, purpose="answer", use_cache=False)
+        right = LLM("openai/test-model", db=db, api_base=base, api_key="sk-right")
+        assert right.complete(HELLO, purpose="answer", use_cache=False).text == "ok"
+        assert len(server.requests) == 3  # one each: a refused key is not retried
+    assert f"the server at {base} refused the API key passed as LLM(api_key=...)" in str(
+        explicit.value
+    )
+    assert "OPENAI_API_KEY" not in str(explicit.value)
+    assert str(environment.value).startswith(
+        f"the server at {base} refused the API key from OPENAI_API_KEY for 'openai/test-model' "
+        "(HTTP 401: Incorrect API key provided"
+    )
+    assert str(environment.value).endswith("check that key, or pass another as LLM(api_key=...)")
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "cap", "options"),
+    [
+        pytest.param("120", "60", {}, id="default-cap"),
+        pytest.param("3", "0.5", {"max_retry_after_s": 0.5}, id="set-from-LLM"),
+    ],
+)
+def test_a_retry_after_beyond_the_cap_gives_up_naming_both(
+    http_llm: HttpLLM,
+    server: OpenAIServer,
+    retry_after: str,
+    cap: str,
+    options: dict[str, float],
+) -> None:
+    server.script(Status(429, headers={"Retry-After": retry_after}), Reply("never reached"))
+    with pytest.raises(ModelCallError) as err:
+        http_llm(**options).complete(HELLO, purpose="answer")
+    assert str(err.value) == (
+        f"the server at {server.base_url} answered HTTP 429 for 'openai/test-model' and asked "
+        f"to retry after {retry_after} s (Retry-After), longer than max_retry_after_s={cap} s, "
+        "so memlab gave up instead of stalling: raise LLM(max_retry_after_s=...) to wait that "
+        "long, or try again later"
+    )
+    assert len(server.requests) == 1
+
+
+def test_a_raised_cap_waits_for_the_retry_after(http_llm: HttpLLM, server: OpenAIServer) -> None:
+    server.script(Status(429, headers={"Retry-After": "1"}), Reply("after the wait"))
+    llm = http_llm(max_retry_after_s=2)
+    assert llm.complete(HELLO, purpose="answer").text == "after the wait"
+    assert len(server.requests) == 2
+
+
+# --------------------------------------------------------------------------------------------
+# Unusable answers replayed from the cache say so, and cache="refresh" gets past them.
+
+
+def parsed_ops(llm: LLM) -> object:
+    return run_sync(complete_parsed(llm, HELLO, ops_from_json, purpose="extract"))
+
+
+def test_an_unusable_answer_from_the_cache_says_so_and_refresh_asks_again(
+    http_llm: HttpLLM, server: OpenAIServer, db: DuckDbMemoryDb
+) -> None:
+    server.script(Reply("not json"), Reply("still not json"))
+    with pytest.raises(ExtractionError) as fresh:
+        parsed_ops(http_llm())
+    assert "llm_cache" not in str(fresh.value)
+    first_calls = db.llm_calls_df()
+    assert len(server.requests) == 2
+
+    # The same requests again: both answers are replayed, and the error says so.
+    with pytest.raises(ExtractionError) as replayed:
+        parsed_ops(http_llm())
+    message = str(replayed.value)
+    assert len(server.requests) == 2  # nothing was sent: the failure is reproduced
+    for call_id, at in zip(first_calls["call_id"], first_calls["created_at"], strict=True):
+        assert f"first given to call {call_id} at {at:%Y-%m-%d %H:%M:%S} UTC" in message
+    assert message.endswith(
+        "The answers came from llm_cache: to ask the model again, use LLM(cache='refresh') "
+        "(re-asks the model and overwrites the cached answer) or LLM(cache=False) (neither "
+        "reads nor writes the cache)."
+    )
+    assert db.llm_calls_df()["cached"].tolist() == [False, False, True, True]
+
+    # The server is fixed; cache="refresh" re-asks and overwrites the entry ...
+    server.script(Reply('{"ops": [{"op": "add", "memory": "Ana says hello"}]}'))
+    assert run_sync(
+        complete_parsed(http_llm(cache="refresh"), HELLO, ops_from_json, purpose="extract")
+    ).value[0].memory == ("Ana says hello")
+    assert len(server.requests) == 3
+    # ... so the default cache now replays the good answer.
+    done = run_sync(complete_parsed(http_llm(), HELLO, ops_from_json, purpose="extract"))
+    assert done.completion.cached and done.value[0].memory == "Ana says hello"
+    assert len(server.requests) == 3
+
+
+def test_cache_false_neither_reads_nor_writes(
+    http_llm: HttpLLM, server: OpenAIServer, db: DuckDbMemoryDb
+) -> None:
+    http_llm().complete(HELLO, purpose="answer")
+    server.script(Reply("fresh"))
+    assert http_llm(cache=False).complete(HELLO, purpose="answer").text == "fresh"
+    assert http_llm().complete(HELLO, purpose="answer").text == "ok"  # not overwritten
+    assert len(server.requests) == 2
