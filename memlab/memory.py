@@ -15,6 +15,8 @@ from pydantic import ValidationError
 
 from memlab.db.base import MemoryDb
 from memlab.db.duckdb_store import DuckDbMemoryDb
+from memlab.db.store_core import check_count as _count
+from memlab.db.text import check_message, check_text
 from memlab.errors import ConfigError, NotFoundError
 from memlab.llm._litellm import OFFLINE_MODEL
 from memlab.llm.client import LLM, LedgerStore
@@ -110,6 +112,11 @@ class Memory:
             except ValidationError as exc:
                 raise ConfigError(f"a message of the run is not valid: {exc}") from exc
             stored = Run(session_id=session_id, user_id=uid, messages=messages)
+        if not stored.messages:
+            raise ConfigError(
+                f"add_run({session_id!r}, ...) got a run with no messages; a run is one exchange, "
+                "e.g. [{'role': 'user', 'content': '...'}, {'role': 'assistant', 'content': '...'}]"
+            )
         self.db.add_runs([stored])
         # The run is stored before the trigger fires: a failed summary call raises, but never
         # loses the run.
@@ -148,6 +155,7 @@ class Memory:
         Only the first system message is kept, as agno does, so the result can be sent to a
         model as it is.
         """
+        _count("last_n", last_n)
         runs = self.db.get_runs(self._uid(user_id), session_id, last_n=last_n)
         out: list[Message] = []
         seen_system = False
@@ -211,8 +219,14 @@ class Memory:
         return memory_id
 
     def delete_user_memory(self, memory_id: str, *, user_id: str | None = None) -> None:
-        """Delete one memory of the user; another user's id is refused with `NotFoundError`."""
-        self.db.delete_memory(self._uid(user_id), memory_id)
+        """Delete one memory of the user.
+
+        Raises:
+            NotFoundError: the user has no memory with that id (another user's id included).
+        """
+        uid = self._uid(user_id)
+        if self.db.delete_memory(uid, _text("memory_id", memory_id)) is None:
+            raise _no_memory(uid, memory_id)
 
     def get_user_memory(self, memory_id: str, *, user_id: str | None = None) -> UserMemory:
         """One memory of the user.
@@ -221,12 +235,9 @@ class Memory:
             NotFoundError: the user has no memory with that id.
         """
         uid = self._uid(user_id)
-        found = self.db.get_memory(uid, memory_id)
+        found = self.db.get_memory(uid, _text("memory_id", memory_id))
         if found is None:
-            raise NotFoundError(
-                f"user {uid!r} has no memory with id {memory_id!r}; "
-                "list the user's ids with get_user_memories(user_id=...)"
-            )
+            raise _no_memory(uid, memory_id)
         return found
 
     def get_user_memories(self, *, user_id: str | None = None) -> list[UserMemory]:
@@ -248,6 +259,7 @@ class Memory:
         keyword `options` configure it. Use `recall()` for scores and provenance.
         """
         uid = self._uid(user_id)
+        _count("limit", limit)
         if limit is None:
             limit = max(self.db.count_memories(uid), 1)
         if retrieval_method == "agentic" and options.get("llm") is None:
@@ -266,8 +278,7 @@ class Memory:
         **options: Any,
     ) -> list[RecallHit]:
         """Recall at most `limit` items of the user for `query`, with scores and provenance."""
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
-            raise ConfigError(f"limit must be a positive integer, got {limit!r}")
+        _count("limit", limit, optional=False)
         chosen = get_strategy(strategy, **options)
         return chosen.search(
             self.db, user_id=self._uid(user_id), query=query, limit=limit, over=over
@@ -335,6 +346,8 @@ class Memory:
                 ]
             except ValidationError as exc:
                 raise ConfigError(f"a message is not valid: {exc}") from exc
+        for i, m in enumerate(batch):
+            check_message(m, where=f"messages[{i}]")
         return await self.manager.acreate_memories(
             self.db, batch, user_id=self._uid(user_id), session_id=session_id, run_id=run_id
         )
@@ -347,7 +360,9 @@ class Memory:
         self, task: str, *, user_id: str | None = None
     ) -> ExtractionResult:
         """Async form of `update_memory_task`."""
-        return await self.manager.aupdate_memory_task(self.db, task, user_id=self._uid(user_id))
+        return await self.manager.aupdate_memory_task(
+            self.db, _text("task", task), user_id=self._uid(user_id)
+        )
 
     def create_session_summary(
         self, session_id: str, *, user_id: str | None = None
@@ -370,11 +385,18 @@ class Memory:
         return result.summary
 
     # ----------------------------------------------------------------- session summaries
-    def get_session_summary(
-        self, session_id: str, *, user_id: str | None = None
-    ) -> SessionSummary | None:
-        """The stored summary of a session, or None when it has none yet."""
-        return self.db.get_summary(self._uid(user_id), session_id)
+    def get_session_summary(self, session_id: str, *, user_id: str | None = None) -> SessionSummary:
+        """The stored summary of a session.
+
+        Raises:
+            NotFoundError: the session has no summary (yet) for that user, as every lookup of
+                one id does (`get_user_memory` too); `get_session_summaries()` lists them.
+        """
+        uid = self._uid(user_id)
+        found = self.db.get_summary(uid, _text("session_id", session_id))
+        if found is None:
+            raise _no_summary(uid, session_id)
+        return found
 
     def get_session_summaries(self, *, user_id: str | None = None) -> list[SessionSummary]:
         """Every session summary of the user."""
@@ -391,8 +413,8 @@ class Memory:
             NotFoundError: the session has no summary for that user.
         """
         uid = self._uid(user_id)
-        if not self.db.delete_summary(uid, session_id):
-            raise NotFoundError(f"user {uid!r} has no summary for session {session_id!r}")
+        if self.db.delete_summary(uid, _text("session_id", session_id)) is None:
+            raise _no_summary(uid, session_id)
 
     # ----------------------------------------------------------------- housekeeping
     def clear(self, *, user_id: str | None = None, all_users: bool = False) -> None:
@@ -444,7 +466,22 @@ def _user(user_id: str | None, default: str) -> str:
 def _text(field: str, value: object) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{field} must be a non-empty string, got {value!r}")
+    check_text(field, value)
     return value
+
+
+def _no_memory(user_id: str, memory_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"user {user_id!r} has no memory with id {memory_id!r}; "
+        "list the user's ids with get_user_memories(user_id=...)"
+    )
+
+
+def _no_summary(user_id: str, session_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"user {user_id!r} has no summary for session {session_id!r}; create one with "
+        "create_session_summary(session_id) or list them with get_session_summaries()"
+    )
 
 
 def _memory(memory: UserMemory | str) -> UserMemory:

@@ -78,6 +78,10 @@ def test_add_run_rejects_bad_input_and_stores_nothing(memory: Memory) -> None:
         memory.add_run("", [turn("user", "x")])
     with pytest.raises(ConfigError, match="session_id"):
         memory.add_run("s2", Run(session_id="s1", user_id="default"))
+    with pytest.raises(ConfigError, match=r"add_run\('s', \.\.\.\) got a run with no messages"):
+        memory.add_run("s", [])
+    with pytest.raises(ConfigError, match="no messages"):
+        memory.add_run("s", Run(session_id="s", user_id="default"))
     assert memory.get_runs() == []
 
 
@@ -104,6 +108,54 @@ def test_unknown_ids_are_clear_errors_not_key_errors(memory: Memory) -> None:
         memory.replace_user_memory("nope", "x", user_id="ana")
     with pytest.raises(NotFoundError):
         memory.delete_session_summary("s-none", user_id="ana")
+
+
+def test_one_convention_for_single_id_reads_and_deletes(memory: Memory) -> None:
+    # Memory: a get or delete of one id that the user lacks is a NotFoundError, whatever
+    # the kind of record. The store underneath returns the record, or None.
+    with pytest.raises(NotFoundError, match="user 'ana' has no memory with id 'nope'"):
+        memory.get_user_memory("nope", user_id="ana")
+    with pytest.raises(NotFoundError, match="user 'ana' has no memory with id 'nope'"):
+        memory.delete_user_memory("nope", user_id="ana")
+    with pytest.raises(NotFoundError, match="user 'ana' has no summary for session 's'"):
+        memory.get_session_summary("s", user_id="ana")
+    with pytest.raises(NotFoundError, match="user 'ana' has no summary for session 's'"):
+        memory.delete_session_summary("s", user_id="ana")
+    mid = memory.add_user_memory("Ana lives in Porto", user_id="ana")
+    summary = SessionSummary(session_id="s", user_id="ana", summary="Ana moved.")
+    memory.add_session_summary(summary)
+    db = memory.db
+    assert db.get_memory("ana", "nope") is None and db.get_summary("ana", "nope") is None
+    assert db.delete_memory("ana", "nope") is None and db.delete_summary("ana", "nope") is None
+    assert memory.get_session_summary("s", user_id="ana") == summary
+    deleted = db.delete_memory("ana", mid)
+    assert deleted is not None and deleted.memory == "Ana lives in Porto"
+    assert db.delete_summary("ana", "s") == summary
+    assert (
+        memory.delete_user_memory(memory.add_user_memory("x", user_id="ana"), user_id="ana") is None
+    )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda m: m.get_messages_from_last_n_runs("s", last_n=True), id="last_n"),
+        pytest.param(lambda m: m.search_user_memories(limit=True), id="search-limit"),
+        pytest.param(lambda m: m.recall("q", limit=False), id="recall-limit"),
+        pytest.param(lambda m: m.db.list_memories("default", limit=True), id="db-list"),
+        pytest.param(
+            lambda m: m.db.list_memories("default", order="newest", limit=True), id="db-newest"
+        ),
+        pytest.param(lambda m: m.db.get_runs("default", last_n=True), id="db-runs"),
+        pytest.param(lambda m: m.db.list_messages("default", limit=True), id="db-messages"),
+    ],
+)
+def test_a_bool_is_never_a_count(memory: Memory, call) -> None:
+    memory.add_run("s", [turn("user", "hi")])
+    with pytest.raises(
+        ConfigError, match=r"(limit|last_n) must be a positive integer.*got (True|False)"
+    ):
+        call(memory)
 
 
 def test_deleting_another_users_memory_is_refused(memory: Memory) -> None:

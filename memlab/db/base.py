@@ -26,7 +26,14 @@ __all__ = ["MemoryDb"]
 
 @runtime_checkable
 class MemoryDb(Protocol):
-    """A user-scoped store of memories, their history, runs, summaries and model calls."""
+    """A user-scoped store of memories, their history, runs, summaries and model calls.
+
+    Conventions every store follows: a lookup or delete of one id (`get_memory`,
+    `get_summary`, `delete_memory`, `delete_summary`) returns the record, or None when the
+    user has none with that id (`Memory` turns None into `NotFoundError`); a count or limit
+    is a positive `int`, never a `bool`; text that cannot be stored is a `ConfigError`
+    naming the field, raised before anything is buffered or written.
+    """
 
     path: str
 
@@ -49,8 +56,10 @@ class MemoryDb(Protocol):
     ) -> int:
         """Bulk-add memories from a DataFrame."""
 
-    def delete_memory(self, user_id: str, memory_id: str, *, cause: str = "api") -> UserMemory:
-        """Delete one memory of the user and return it."""
+    def delete_memory(
+        self, user_id: str, memory_id: str, *, cause: str = "api"
+    ) -> UserMemory | None:
+        """Delete one memory of the user and return it; None when the user has no such id."""
 
     def apply_ops(self, user_id: str, ops: Sequence[MemoryOp], *, cause: str) -> list[MemoryEvent]:
         """Apply model-proposed ops, rejecting invalid ones with a recorded reason."""
@@ -90,8 +99,8 @@ class MemoryDb(Protocol):
     def list_summaries(self, user_id: str) -> list[SessionSummary]:
         """Every session summary of the user."""
 
-    def delete_summary(self, user_id: str, session_id: str) -> bool:
-        """Delete a session summary; return whether it existed."""
+    def delete_summary(self, user_id: str, session_id: str) -> SessionSummary | None:
+        """Delete a session summary and return it; None when the session has none."""
 
     def record_llm_call(self, call: LlmCall) -> None:
         """Append to the model-call ledger."""

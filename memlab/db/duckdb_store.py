@@ -17,8 +17,10 @@ class DuckDbMemoryDb(
 ):
     """The memlab store on DuckDB: a file path, or `":memory:"` for a throwaway store.
 
-    Every read and write is scoped to one `user_id`; multi-row changes run in one transaction.
-    Threads may share one instance (each gets its own cursor); a second process opening the same
-    file gets a `StoreError` naming the process that holds it. See `StoreCore` for the options
-    (`read_only`, `write_behind`, `flush_rows`, `flush_interval_s`).
+    Every read and write is scoped to one `user_id`; multi-row changes run in one transaction,
+    retried when another thread's write conflicts. Threads may share one instance (each gets its
+    own cursor), and a second instance on a file this process already has open shares it (both
+    see every write); a second process opening the file gets a `StoreError` naming the process
+    that holds it. See `StoreCore` for the options (`read_only`, `write_behind`, `flush_rows`,
+    `flush_interval_s`).
     """

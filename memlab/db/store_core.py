@@ -5,99 +5,87 @@ statement, so `add_memory` without a caller-chosen id goes to a small write-behi
 is committed as one Arrow batch before any read, when it holds `flush_rows` rows, after
 `flush_interval_s`, on `flush()`/`close()` and at interpreter exit. Reads in the process always
 see every write. Pass `write_behind=False` to commit each add at once (~500/s).
+
+Store objects opened on the same file in one process share the file, the buffer and the caches
+(`memlab.db.shared`), so re-running `DuckDbMemoryDb("agent.duckdb")` in a notebook just works.
+Every text is checked before it is buffered (`memlab.db.text`), and multi-row writes run in one
+transaction that is retried when another thread's write conflicts (`Connection.atomic`).
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
-import threading
-import weakref
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from memlab.db.connection import Connection
-from memlab.db.migrations import apply_migrations
-from memlab.db.rows import (
-    EVENT_COLUMNS,
-    LLM_CACHE_SCHEMA,
-    LLM_CALLS_SCHEMA,
-    MEMORY_COLUMNS,
-    events_table,
-    memories_table,
+from memlab.db.shared import (
+    FailedWrite,
+    MemoryChange,
+    finalizer,
+    insert_arrow,
+    open_shared,
+    release,
 )
+from memlab.db.text import check_text
 from memlab.errors import ConfigError, StoreError
 from memlab.schema import UserMemory
 
-__all__ = ["StoreCore", "check_limit", "check_user", "insert_arrow"]
+__all__ = ["MemoryChange", "StoreCore", "check_count", "check_limit", "check_user", "insert_arrow"]
 
-_OPEN: weakref.WeakSet[StoreCore] = weakref.WeakSet()
-# Caches in one instance are kept right by its own writes, so one file has one instance per
-# process (DuckDB would otherwise hand both the same database and the caches would diverge).
-_BY_FILE: weakref.WeakValueDictionary[str, StoreCore] = weakref.WeakValueDictionary()
 NEWEST_CACHE_ROWS = 256
-_SMALL_BATCH = 2
 _CHANGE_LOG_VERSIONS = 512
-
-
-class MemoryChange(NamedTuple):
-    """One exactly known change to a user's memories: ids removed, then memories appended."""
-
-    removed: tuple[str, ...]
-    """Ids whose rows are gone (deleted, or replaced by a row in `appended`)."""
-    appended: tuple[UserMemory, ...]
-    """Memories written, newest last."""
-
-
 _NO_CHANGE = MemoryChange((), ())
 _READS = {"SELECT", "WITH", "FROM", "DESCRIBE", "SHOW", "EXPLAIN", "SUMMARIZE", "PRAGMA", "VALUES"}
-
-
-@atexit.register
-def _flush_all_at_exit() -> None:
-    for db in list(_OPEN):
-        db.close()
+# DuckDB errors that mean the query itself is wrong, not the store.
+_QUERY_ERRORS = (
+    duckdb.ParserException,
+    duckdb.BinderException,
+    duckdb.CatalogException,
+    duckdb.InvalidInputException,
+    duckdb.ConversionException,
+)
 
 
 def check_user(user_id: object) -> str:
-    """Return `user_id` if it is a non-empty string, else raise `ConfigError`."""
+    """Return `user_id` if it is a non-empty, storable string, else raise `ConfigError`."""
     if not isinstance(user_id, str) or not user_id.strip():
         raise ConfigError(f"user_id must be a non-empty string, got {user_id!r}")
+    check_text("user_id", user_id)
     return user_id
 
 
-def check_limit(limit: int | None) -> None:
-    """Raise `ConfigError` unless `limit` is None or a positive integer."""
-    if limit is not None and (not isinstance(limit, int) or limit <= 0):
-        raise ConfigError(f"limit must be a positive integer or None, got {limit!r}")
+def check_count(name: str, value: object, *, optional: bool = True) -> None:
+    """Raise `ConfigError` unless `value` is a positive int (or None when `optional`).
 
-
-def insert_arrow(cur: duckdb.DuckDBPyConnection, table: str, columns: str, data: Any) -> None:
-    """Insert an Arrow table (or DataFrame) into `table` in one statement."""
-    if isinstance(data, pa.Table) and data.num_rows <= _SMALL_BATCH:
-        # Registering an Arrow table costs ~1.5 ms, a parameterized insert ~0.5 ms a row: the
-        # write-behind flush of an agent's single add is mostly this case.
-        names = [c.strip() for c in columns.split(",")]
-        marks = ", ".join("?" * len(names))
-        for row in data.select(names).to_pylist():
-            cur.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+    `True` is an `int` to Python but never a count: `limit=True` is refused, not read as 1.
+    """
+    if value is None and optional:
         return
-    name = f"_batch_{table}"
-    cur.register(name, data)
-    try:
-        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {name}")
-    finally:
-        cur.unregister(name)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        allowed = "a positive integer or None" if optional else "a positive integer"
+        raise ConfigError(f"{name} must be {allowed}, got {value!r}")
+
+
+def check_limit(limit: int | None, name: str = "limit") -> None:
+    """Raise `ConfigError` unless `limit` is None or a positive integer (not a bool)."""
+    check_count(name, limit)
 
 
 class StoreCore:
-    """The file, its cursors and the write-behind buffer; the table mixins build on it."""
+    """The file, its cursors and the write-behind buffer; the table mixins build on it.
+
+    Args:
+        path: A DuckDB file, or ":memory:" for a private throwaway store. Opening a file this
+            process already has open shares it: both objects see each other's writes.
+        read_only: Open without writing (a file shared in-process must be opened the same way).
+        write_behind: Buffer single adds and ledger rows (see the module docstring).
+        flush_rows: Flush once the buffer holds this many rows.
+        flush_interval_s: Flush at most this long after a buffered write.
+    """
 
     def __init__(
         self,
@@ -108,38 +96,32 @@ class StoreCore:
         flush_rows: int = 2000,
         flush_interval_s: float = 0.2,
     ) -> None:
-        key = str(Path(path).resolve()) if str(path) != ":memory:" else None
-        other = _BY_FILE.get(key) if key else None
-        if other is not None and not other.closed:
-            raise StoreError(
-                f"{path!s} is already open in this process as {other!r}; reuse that store, "
-                "or close() it before opening the file again"
-            )
-        self._conn = Connection(path, read_only=read_only)
+        check_count("flush_rows", flush_rows, optional=False)
+        if isinstance(flush_interval_s, bool) or not isinstance(flush_interval_s, int | float):
+            raise ConfigError(f"flush_interval_s must be a number, got {flush_interval_s!r}")
+        self._shared = open_shared(path, read_only=read_only)
+        self._finalizer = finalizer(self, self._shared)
+        self._conn = Connection(self._shared.database, path=str(path))
         self.path = self._conn.path
-        if key:
-            _BY_FILE[key] = self
-        if not read_only:
-            apply_migrations(self._conn.cursor())
         self._write_behind = write_behind and not read_only
         self._flush_rows = flush_rows
         self._flush_interval_s = flush_interval_s
-        self._pending_memories: list[tuple[Any, ...]] = []
-        self._pending_events: list[tuple[Any, ...]] = []
-        # Ledger rows and cache entries ride the same buffer: a model call must not pay a
-        # ~1.5 ms DuckDB insert on the event loop (see LedgerMixin).
-        self._pending_calls: list[dict[str, Any]] = []
-        self._pending_cache: list[tuple[Any, ...]] = []
-        self._cache_memo: OrderedDict[str, Any] = OrderedDict()
-        self._buffer_lock = threading.RLock()
-        self._timer: threading.Timer | None = None
-        # Per-user newest memories (newest last), so `last_n` does not re-sort 100k rows.
-        self._newest: dict[str, tuple[list[UserMemory], bool]] = {}
-        self._versions: dict[str | None, int] = {}
-        # Per user: (data version the log starts after, one entry per later version: the ids
-        # that version removed and the memories it appended; empty for runs and summaries).
-        self._change_log: dict[str, tuple[int, list[MemoryChange]]] = {}
-        _OPEN.add(self)
+        shared = self._shared
+        # The buffers and caches are the file's, not this object's (see memlab.db.shared).
+        self._pending_memories = shared.pending_memories
+        self._pending_events = shared.pending_events
+        self._pending_calls = shared.pending_calls
+        self._pending_cache = shared.pending_cache
+        self._cache_memo = shared.cache_memo
+        self._buffer_lock = shared.lock
+        self._newest = shared.newest
+        self._versions = shared.versions
+        self._change_log = shared.change_log
+
+    @property
+    def failed_writes(self) -> list[FailedWrite]:
+        """Buffered rows DuckDB refused at a flush, set aside rather than dropped (rare)."""
+        return list(self._shared.failed_writes)
 
     def changed(
         self,
@@ -226,53 +208,21 @@ class StoreCore:
         return f"{type(self).__name__}({self.path!r})"
 
     def flush(self) -> None:
-        """Commit buffered adds now (one transaction, one Arrow batch per table)."""
-        with self._buffer_lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            if not (self._pending_memories or self._pending_calls or self._pending_cache):
-                return
-            with self._conn.transaction() as cur:
-                if self._pending_memories:
-                    memories = memories_table(self._pending_memories)
-                    insert_arrow(cur, "memories", MEMORY_COLUMNS, memories)
-                    insert_arrow(
-                        cur, "memory_events", EVENT_COLUMNS, events_table(self._pending_events)
-                    )
-                if self._pending_calls:
-                    calls = pa.Table.from_pylist(self._pending_calls, schema=LLM_CALLS_SCHEMA)
-                    insert_arrow(cur, "llm_calls", ", ".join(LLM_CALLS_SCHEMA.names), calls)
-                if self._pending_cache:
-                    cache = pa.Table.from_pylist(
-                        [
-                            dict(zip(LLM_CACHE_SCHEMA.names, row, strict=True))
-                            for row in self._pending_cache
-                        ],
-                        schema=LLM_CACHE_SCHEMA,
-                    )
-                    name = "_batch_llm_cache"
-                    cur.register(name, cache)
-                    try:
-                        cur.execute(
-                            f"INSERT INTO llm_cache SELECT * FROM {name} ON CONFLICT DO NOTHING"
-                        )
-                    finally:
-                        cur.unregister(name)
-            self._pending_memories.clear()
-            self._pending_events.clear()
-            self._pending_calls.clear()
-            self._pending_cache.clear()
+        """Commit buffered adds now (one transaction, one Arrow batch per table).
+
+        Raises:
+            StoreError: this object is closed; or some buffered rows could not be written
+                (the others were, and the refused ones are in `failed_writes`).
+        """
+        self._conn.cursor()  # raises the closed-store error
+        self._shared.flush()
 
     def _buffered(self) -> None:
         """Flush when the buffer is full, else make sure a timer will (caller holds the lock)."""
-        size = len(self._pending_memories) + len(self._pending_calls) + len(self._pending_cache)
-        if size >= self._flush_rows:
+        if self._shared.pending_rows() >= self._flush_rows:
             self.flush()
-        elif self._timer is None:
-            self._timer = threading.Timer(self._flush_interval_s, self._flush_quietly)
-            self._timer.daemon = True
-            self._timer.start()
+        else:
+            self._shared.schedule(self._flush_interval_s)
 
     def checkpoint(self) -> None:
         """Flush, then fold DuckDB's write-ahead log into the file.
@@ -284,14 +234,18 @@ class StoreCore:
         self._conn.cursor().execute("CHECKPOINT")
 
     def close(self) -> None:
-        """Flush buffered writes and close the file; later calls raise `StoreError`."""
+        """Flush buffered writes and let go of the file; later calls on this object raise.
+
+        Other store objects on the same file keep working; the file closes with the last one.
+        """
         if self._conn.closed:
             return
         try:
-            self.flush()
+            self._shared.flush()
         finally:
             self._conn.close()
-            _OPEN.discard(self)
+            if self._finalizer.detach() is not None:
+                release(self._shared)
 
     def __enter__(self) -> StoreCore:
         return self
@@ -308,18 +262,37 @@ class StoreCore:
         """True once `close()` ran."""
         return self._conn.closed
 
-    def _flush_quietly(self) -> None:
-        # A timer thread has no caller to raise to; the next foreground flush retries and raises.
-        with contextlib.suppress(StoreError, duckdb.Error):
-            self.flush()
-
     def sql_df(self, query: str, params: Sequence[Any] | None = None) -> pd.DataFrame:
         """Run a query (parameterized) and return a DataFrame, for ad-hoc analysis.
 
         A statement that is not a read drops every cache, since the store cannot tell what
-        it changed.
+        it changed; one that returns no rows (a CREATE, an INSERT) gives an empty frame.
+
+        Raises:
+            ConfigError: the query is empty, or DuckDB refuses it (syntax, unknown table or
+                column, wrong parameters); the message quotes DuckDB's.
+            StoreError: DuckDB failed to run it (the store is closed, a constraint, ...).
         """
-        df = self._cur().execute(query, list(params or [])).df()
-        if query.lstrip().split(None, 1)[0].upper() not in _READS:
-            self.changed(None)
+        if not isinstance(query, str) or not query.strip():
+            raise ConfigError(
+                f"sql_df needs a SQL statement, got {query!r}; for example "
+                "db.sql_df('SELECT * FROM memories WHERE user_id = ?', ['ana'])"
+            )
+        check_text("query", query)
+        cur = self._cur()
+        try:
+            result = cur.execute(query, list(params or []))
+            df = result.df() if result.description else pd.DataFrame()
+        except _QUERY_ERRORS as exc:
+            raise ConfigError(f"sql_df could not run {_short(query)}: {exc}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"sql_df failed on {_short(query)}: {exc}") from exc
+        finally:
+            if query.lstrip().split(None, 1)[0].upper() not in _READS:
+                self.changed(None)
         return df
+
+
+def _short(query: str) -> str:
+    text = " ".join(query.split())
+    return repr(text if len(text) <= 120 else text[:117] + "...")

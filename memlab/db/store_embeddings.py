@@ -15,8 +15,10 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
+from memlab.db.connection import registered
 from memlab.db.rows import naive_utc
 from memlab.db.store_core import StoreCore
+from memlab.db.text import check_text
 from memlab.errors import ConfigError
 from memlab.schema import utcnow
 
@@ -88,6 +90,7 @@ class EmbeddingsMixin(StoreCore):
         Returns:
             How many rows were offered (duplicates of stored rows are skipped by the store).
         """
+        check_text("embedder", embedder)
         n = len(content_hashes)
         if vectors.ndim != 2 or vectors.shape[0] != n:
             raise ConfigError(f"put_embeddings got {n} hashes but vectors of shape {vectors.shape}")
@@ -105,17 +108,18 @@ class EmbeddingsMixin(StoreCore):
             }
         )
         now = naive_utc(utcnow())
-        with self._conn.transaction() as cur:
-            cur.register("_new_vectors", batch)
-            try:
+
+        def write(cur: duckdb.DuckDBPyConnection) -> None:
+            with registered(cur, "_new_vectors", batch):
                 cur.execute(
                     "INSERT INTO embeddings (embedder, content_hash, dim, vector, created_at)"
                     " SELECT DISTINCT ON (content_hash) embedder, content_hash, dim, vector, ?"
                     " FROM _new_vectors ON CONFLICT DO NOTHING",
                     [now],
                 )
-            finally:
-                cur.unregister("_new_vectors")
+
+        # Two threads embedding the same new text race on its key; the retry skips it.
+        self._conn.atomic(write, what=f"storing {n} vectors of {embedder!r}")
         return n
 
     def embedding_dims(self, embedder: str) -> list[int]:
@@ -138,10 +142,12 @@ class EmbeddingsMixin(StoreCore):
 
         Recall embeds again on the next search; use it after changing the model behind a name.
         """
-        with self._conn.transaction() as cur:
-            rows = cur.execute(
+        rows = self._conn.atomic(
+            lambda cur: cur.execute(
                 "DELETE FROM embeddings WHERE embedder = ? RETURNING 1", [embedder]
-            ).fetchall()
+            ).fetchall(),
+            what=f"deleting the vectors of {embedder!r}",
+        )
         return len(rows)
 
     def _read_only_store(self) -> bool:

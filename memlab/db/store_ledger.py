@@ -10,6 +10,7 @@ import pandas as pd
 from memlab.db.frames import FRAME_QUERIES, frame
 from memlab.db.rows import naive_utc
 from memlab.db.store_core import StoreCore
+from memlab.db.text import escape_unstorable
 from memlab.schema import LlmCall, utcnow
 
 __all__ = ["CachedResponse", "LedgerMixin"]
@@ -65,7 +66,10 @@ class LedgerMixin(StoreCore):
         """Append one row to the `llm_calls` ledger (buffered; flushed before any read)."""
         if self.closed:
             self._conn.cursor()  # raises the closed-store error
-        row = call.model_dump()
+        row = {
+            k: escape_unstorable(v) if isinstance(v, str) else v
+            for k, v in call.model_dump().items()
+        }
         row["created_at"] = naive_utc(call.created_at)
         with self._buffer_lock:
             self._pending_calls.append(row)
@@ -105,13 +109,26 @@ class LedgerMixin(StoreCore):
         input_tokens: int | None,
         output_tokens: int | None,
         cost_usd: float | None,
+        replace: bool = False,
     ) -> None:
-        """Store a response under its request hash (the first answer wins)."""
+        """Store a response under its request hash (the first answer wins unless `replace`).
+
+        `replace=True` (from `LLM(cache="refresh")`) overwrites an entry already stored.
+
+        A lone surrogate in the response JSON is stored as its JSON escape, which a JSON
+        reader turns back into the same string.
+        """
         if self.closed:
             self._conn.cursor()  # raises the closed-store error
+        response = escape_unstorable(response)
         with self._buffer_lock:
-            if request_hash in self._memo():
+            if request_hash in self._memo() and not replace:
                 return
+            if replace:  # drop the older answer, whether still buffered or already written
+                self._pending_cache[:] = [r for r in self._pending_cache if r[0] != request_hash]
+                self._conn.cursor().execute(
+                    "DELETE FROM llm_cache WHERE request_hash = ?", [request_hash]
+                )
             self._remember(
                 request_hash, CachedResponse((response, input_tokens, output_tokens, cost_usd))
             )

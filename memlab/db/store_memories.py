@@ -8,6 +8,7 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
+from memlab.db.connection import registered
 from memlab.db.frames import FRAME_QUERIES, frame
 from memlab.db.rows import (
     EVENT_COLUMNS,
@@ -24,7 +25,8 @@ from memlab.db.store_core import (
     check_user,
     insert_arrow,
 )
-from memlab.errors import ConfigError, NotFoundError
+from memlab.db.text import check_memory, check_text
+from memlab.errors import ConfigError
 from memlab.schema import MemoryEvent, UserMemory, new_id, utcnow
 
 __all__ = ["MemoriesMixin", "insert_events", "memory_row"]
@@ -39,6 +41,7 @@ class MemoriesMixin(StoreCore):
         A memory that already carries a `memory_id` is upserted (see `upsert_memories`).
         """
         check_user(user_id)
+        check_memory(memory)
         if memory.memory_id is not None or not self._write_behind:
             return self.upsert_memories(user_id, [memory], cause=cause)[0]
         if self._conn.closed:
@@ -75,64 +78,67 @@ class MemoriesMixin(StoreCore):
                 written.
         """
         check_user(user_id)
+        for i, m in enumerate(memories):
+            check_memory(m, where=f"memories[{i}]")
         stored = [
             m if m.memory_id else m.model_copy(update={"memory_id": new_id()}) for m in memories
         ]
         ids = [m.memory_id for m in stored]
         if len(set(ids)) != len(ids):
             raise ConfigError("upsert_memories got the same memory_id twice; give each memory once")
-        cur = self._cur()
-        existing = {
-            r[0]: (r[1], r[2])
-            for r in cur.execute(
-                "SELECT memory_id, user_id, memory FROM memories"
-                " WHERE memory_id IN (SELECT unnest(?))",
-                [ids],
-            ).fetchall()
-        }
-        foreign = [i for i, (owner, _) in existing.items() if owner != user_id]
-        if foreign:
-            raise ConfigError(
-                f"memory id {foreign[0]!r} belongs to another user, not {user_id!r}; "
-                "leave memory_id empty to add a new memory"
-            )
-        now = naive_utc(utcnow())
-        new_rows: list[tuple[Any, ...]] = []
-        changed_rows: list[tuple[Any, ...]] = []
-        events: list[tuple[Any, ...]] = []
-        for m in stored:
-            before = existing.get(m.memory_id or "")
-            op = "update" if before else "add"
-            (changed_rows if before else new_rows).append(memory_row(user_id, m))
-            events.append(
-                (
-                    new_id(),
-                    user_id,
-                    m.memory_id,
-                    op,
-                    "applied",
-                    before[1] if before else None,
-                    m.memory,
-                    list(m.source_message_ids),
-                    cause,
-                    None,
-                    now,
+        self.flush()
+
+        def write(cur: duckdb.DuckDBPyConnection) -> None:
+            # The ownership check reads inside the transaction that writes, so a concurrent
+            # delete either happened before (the id is new again) or conflicts and is retried.
+            existing = {
+                r[0]: (r[1], r[2])
+                for r in cur.execute(
+                    "SELECT memory_id, user_id, memory FROM memories"
+                    " WHERE memory_id IN (SELECT unnest(?))",
+                    [ids],
+                ).fetchall()
+            }
+            foreign = [i for i, (owner, _) in existing.items() if owner != user_id]
+            if foreign:
+                raise ConfigError(
+                    f"memory id {foreign[0]!r} belongs to another user, not {user_id!r}; "
+                    "leave memory_id empty to add a new memory"
                 )
-            )
-        with self._conn.transaction() as cur:
+            now = naive_utc(utcnow())
+            new_rows: list[tuple[Any, ...]] = []
+            changed_rows: list[tuple[Any, ...]] = []
+            events: list[tuple[Any, ...]] = []
+            for m in stored:
+                before = existing.get(m.memory_id or "")
+                (changed_rows if before else new_rows).append(memory_row(user_id, m))
+                events.append(
+                    (
+                        new_id(),
+                        user_id,
+                        m.memory_id,
+                        "update" if before else "add",
+                        "applied",
+                        before[1] if before else None,
+                        m.memory,
+                        list(m.source_message_ids),
+                        cause,
+                        None,
+                        now,
+                    )
+                )
             if new_rows:
                 insert_arrow(cur, "memories", MEMORY_COLUMNS, memories_table(new_rows))
             if changed_rows:
-                cur.register("_changed", memories_table(changed_rows))
-                try:
+                with registered(cur, "_changed", memories_table(changed_rows)):
                     cur.execute(
                         "UPDATE memories SET memory = c.memory, topics = c.topics, input = c.input,"
                         " source_message_ids = c.source_message_ids, updated_at = c.updated_at"
                         " FROM _changed c WHERE memories.memory_id = c.memory_id"
                     )
-                finally:
-                    cur.unregister("_changed")
             insert_arrow(cur, "memory_events", EVENT_COLUMNS, events_table(events))
+
+        self._conn.atomic(write, what=f"upserting {len(stored)} memories of user {user_id!r}")
         self.changed(
             user_id,
             exact=True,
@@ -141,33 +147,36 @@ class MemoriesMixin(StoreCore):
         )
         return stored
 
-    def delete_memory(self, user_id: str, memory_id: str, *, cause: str = "api") -> UserMemory:
+    def delete_memory(
+        self, user_id: str, memory_id: str, *, cause: str = "api"
+    ) -> UserMemory | None:
         """Delete one memory of `user_id`, record a `delete` event, and return what was deleted.
 
-        Raises:
-            NotFoundError: `user_id` has no memory with that id (another user's id included).
+        Returns None when `user_id` has no memory with that id (another user's id included),
+        as `get_memory` does; `Memory.delete_user_memory` turns that into `NotFoundError`.
         """
         check_user(user_id)
-        old = self.get_memory(user_id, memory_id)
-        if old is None:
-            raise _not_found(memory_id, user_id)
-        with self._conn.transaction() as cur:
-            cur.execute(
-                "DELETE FROM memories WHERE memory_id = ? AND user_id = ?", [memory_id, user_id]
+        check_text("memory_id", memory_id)
+        self.flush()
+
+        def delete(cur: duckdb.DuckDBPyConnection) -> UserMemory | None:
+            rows = cur.execute(
+                "DELETE FROM memories WHERE memory_id = ? AND user_id = ?"
+                f" RETURNING {MEMORY_COLUMNS}",
+                [memory_id, user_id],
+            ).fetchall()
+            if not rows:
+                return None
+            old = memory_from_row(rows[0])
+            event = MemoryEvent(
+                user_id=user_id, memory_id=memory_id, op="delete", before=old.memory, cause=cause
             )
-            insert_events(
-                cur,
-                [
-                    MemoryEvent(
-                        user_id=user_id,
-                        memory_id=memory_id,
-                        op="delete",
-                        before=old.memory,
-                        cause=cause,
-                    )
-                ],
-            )
-        self.changed(user_id, exact=True, removed=[memory_id])
+            insert_events(cur, [event])
+            return old
+
+        old = self._conn.atomic(delete, what=f"deleting memory {memory_id!r} of user {user_id!r}")
+        if old is not None:
+            self.changed(user_id, exact=True, removed=[memory_id])
         return old
 
     def clear(self, user_id: str | None = None, *, all_users: bool = False) -> None:
@@ -182,7 +191,8 @@ class MemoriesMixin(StoreCore):
             ("", []) if user_id is None else (" WHERE user_id = ?", [check_user(user_id)])
         )
         self.flush()
-        with self._conn.transaction() as cur:
+
+        def clear(cur: duckdb.DuckDBPyConnection) -> None:
             cur.execute(
                 "INSERT INTO memory_events (" + EVENT_COLUMNS + ") SELECT uuid()::VARCHAR, user_id,"
                 " memory_id, 'delete', 'applied', memory, NULL, source_message_ids, 'clear', NULL,"
@@ -191,11 +201,14 @@ class MemoriesMixin(StoreCore):
             )
             for table in ("memories", "messages", "runs", "summaries"):
                 cur.execute(f"DELETE FROM {table}{where}", params)
+
+        self._conn.atomic(clear, what=f"clearing {'every user' if user_id is None else user_id}")
         self.changed(user_id)
 
     def get_memory(self, user_id: str, memory_id: str) -> UserMemory | None:
         """Return one memory of `user_id`, or None when that user has no such id."""
         check_user(user_id)
+        check_text("memory_id", memory_id)
         row = (
             self._cur()
             .execute(
@@ -322,10 +335,3 @@ def insert_events(cur: duckdb.DuckDBPyConnection, events: Sequence[MemoryEvent])
         for e in events
     ]
     insert_arrow(cur, "memory_events", EVENT_COLUMNS, events_table(rows))
-
-
-def _not_found(memory_id: str, user_id: str) -> NotFoundError:
-    return NotFoundError(
-        f"user {user_id!r} has no memory with id {memory_id!r}; "
-        "list the user's ids with get_user_memories(user_id=...)"
-    )

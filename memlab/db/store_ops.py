@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import pandas as pd
 
+from memlab.db.connection import registered
 from memlab.db.rows import EVENT_COLUMNS, MEMORY_COLUMNS, memory_from_row, naive_utc
 from memlab.db.store_core import StoreCore, check_user
 from memlab.db.store_memories import insert_events
+from memlab.db.text import check_op, check_text, check_texts
 from memlab.errors import ConfigError
 from memlab.schema import MemoryEvent, MemoryOp, new_id, utcnow
 
@@ -28,20 +31,27 @@ class OpsMixin(StoreCore):
         ops of the same batch still apply.
         """
         check_user(user_id)
-        cur = self._cur()
+        check_text("cause", cause)
+        for i, op in enumerate(ops):
+            check_op(op, where=f"ops[{i}]")
         named = [op.memory_id for op in ops if op.memory_id]
-        found = {
-            r[0]: (r[1], r[2])
-            for r in cur.execute(
-                "SELECT memory_id, user_id, memory FROM memories"
-                " WHERE memory_id IN (SELECT unnest(?))",
-                [named],
-            ).fetchall()
-        }
-        events: list[MemoryEvent] = []
-        now = utcnow()
-        deleted: set[str] = set()
-        with self._conn.transaction() as cur:
+        self.flush()
+
+        def apply(cur: duckdb.DuckDBPyConnection) -> tuple[list[MemoryEvent], list[Any]]:
+            # Ownership is checked inside the transaction that writes: a memory deleted by
+            # another thread meanwhile either is already gone here (the op is rejected as
+            # unknown) or makes this transaction conflict, and the retry sees it gone.
+            found = {
+                r[0]: (r[1], r[2])
+                for r in cur.execute(
+                    "SELECT memory_id, user_id, memory FROM memories"
+                    " WHERE memory_id IN (SELECT unnest(?))",
+                    [named],
+                ).fetchall()
+            }
+            events: list[MemoryEvent] = []
+            now = utcnow()
+            deleted: set[str] = set()
             for op in ops:
                 event = _check_op(op, user_id, found, deleted)
                 event = event.model_copy(update={"cause": cause, "created_at": now})
@@ -51,13 +61,22 @@ class OpsMixin(StoreCore):
                         deleted.add(op.memory_id)
                 events.append(event)
             insert_events(cur, events)
+            written = [
+                e.memory_id
+                for e in events
+                if e.status == "applied" and e.op not in ("noop", "delete") and e.memory_id
+            ]
+            rows = cur.execute(
+                f"SELECT {MEMORY_COLUMNS} FROM memories WHERE memory_id IN (SELECT unnest(?))"
+                " ORDER BY updated_at, seq",
+                [written],
+            ).fetchall()
+            return events, rows
+
+        events, rows = self._conn.atomic(
+            apply, what=f"applying {len(ops)} memory ops for user {user_id!r}"
+        )
         applied = [e for e in events if e.status == "applied" and e.op != "noop" and e.memory_id]
-        written = [e.memory_id for e in applied if e.op != "delete" and e.memory_id]
-        rows = cur.execute(
-            f"SELECT {MEMORY_COLUMNS} FROM memories WHERE memory_id IN (SELECT unnest(?))"
-            " ORDER BY updated_at, seq",
-            [written],
-        ).fetchall()
         self.changed(
             user_id,
             exact=True,
@@ -96,6 +115,7 @@ class OpsMixin(StoreCore):
         users = [user_id] if user_id is not None else df["user_id"].unique().tolist()
         for u in users:
             check_user(u)
+        _check_frame_text(df)
         batch = pd.DataFrame({"memory": df["memory"].to_numpy()})
         batch["user_id"] = user_id if user_id is not None else df["user_id"].to_numpy()
         for name in ("topics", "source_message_ids", "input"):
@@ -133,27 +153,40 @@ class OpsMixin(StoreCore):
         self.flush()
         now = naive_utc(utcnow())
         source = self._conn.cursor()
-        source.register("_import_src", batch)
-        try:
-            with self._conn.transaction() as cur:
-                cur.execute(
-                    f"CREATE TEMP TABLE _import AS SELECT {select} FROM _import_src",
-                    {"now": now} if "$now" in select else {},
-                )
-                cur.execute(
-                    f"INSERT INTO memories ({MEMORY_COLUMNS}) SELECT {MEMORY_COLUMNS} FROM _import"
-                )
-                cur.execute(
-                    f"INSERT INTO memory_events ({EVENT_COLUMNS}) SELECT uuid()::VARCHAR, user_id,"
-                    " memory_id, 'add', 'applied', NULL, memory, coalesce(source_message_ids, []),"
-                    " $cause, NULL, $now FROM _import",
-                    {"cause": cause, "now": now},
-                )
-                cur.execute("DROP TABLE _import")
-        finally:
-            source.unregister("_import_src")
+
+        def load(cur: duckdb.DuckDBPyConnection) -> None:
+            cur.execute(
+                f"CREATE TEMP TABLE _import AS SELECT {select} FROM _import_src",
+                {"now": now} if "$now" in select else {},
+            )
+            cur.execute(
+                f"INSERT INTO memories ({MEMORY_COLUMNS}) SELECT {MEMORY_COLUMNS} FROM _import"
+            )
+            cur.execute(
+                f"INSERT INTO memory_events ({EVENT_COLUMNS}) SELECT uuid()::VARCHAR, user_id,"
+                " memory_id, 'add', 'applied', NULL, memory, coalesce(source_message_ids, []),"
+                " $cause, NULL, $now FROM _import",
+                {"cause": cause, "now": now},
+            )
+            cur.execute("DROP TABLE _import")
+
+        with registered(source, "_import_src", batch):
+            self._conn.atomic(load, what=f"importing {len(batch)} memories")
         self.changed(user_id if user_id is not None or len(users) != 1 else users[0])
         return len(batch)
+
+
+def _check_frame_text(df: pd.DataFrame) -> None:
+    for name in ("memory", "input"):
+        if name in df.columns:
+            for index, value in zip(df.index, df[name].tolist(), strict=True):
+                if isinstance(value, str):
+                    check_text(f"row {index!r} column {name!r}", value)
+    for name in ("topics", "source_message_ids"):
+        if name in df.columns:
+            for index, value in zip(df.index, df[name].tolist(), strict=True):
+                if value is not None and not isinstance(value, str | float):  # lists, arrays
+                    check_texts(f"row {index!r} column {name!r}", [str(v) for v in value])
 
 
 def _check_op(

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
+import duckdb
 import pandas as pd
 
+from memlab.db.connection import registered
 from memlab.db.frames import FRAME_QUERIES, frame
 from memlab.db.rows import (
     MESSAGE_COLUMNS,
@@ -15,9 +18,12 @@ from memlab.db.rows import (
     summary_from_row,
 )
 from memlab.db.store_core import StoreCore, check_limit, check_user
+from memlab.db.text import check_run, check_summary, check_text
 from memlab.schema import Message, Run, SessionSummary
 
 __all__ = ["SessionsMixin"]
+
+_SUMMARY = "user_id, session_id, summary, topics, run_ids, updated_at"
 
 
 class SessionsMixin(StoreCore):
@@ -26,10 +32,12 @@ class SessionsMixin(StoreCore):
     def add_runs(self, runs: Iterable[Run]) -> None:
         """Store runs with their messages, all in one transaction."""
         runs = list(runs)
-        for run in runs:
+        for i, run in enumerate(runs):
             check_user(run.user_id)
+            check_run(run, where=f"runs[{i}]")
         self.flush()
-        with self._conn.transaction() as cur:
+
+        def write(cur: duckdb.DuckDBPyConnection) -> None:
             for run in runs:
                 cur.execute(
                     "INSERT INTO runs (run_id, session_id, user_id, status, created_at)"
@@ -43,14 +51,11 @@ class SessionsMixin(StoreCore):
                     ],
                 )
                 if run.messages:
-                    cur.register(
-                        "_msgs",
-                        messages_table(run.user_id, run.run_id, run.session_id, run.messages),
-                    )
-                    try:
+                    rows = messages_table(run.user_id, run.run_id, run.session_id, run.messages)
+                    with registered(cur, "_msgs", rows):
                         cur.execute("INSERT INTO messages SELECT * FROM _msgs")
-                    finally:
-                        cur.unregister("_msgs")
+
+        self._conn.atomic(write, what=f"storing {len(runs)} runs")
         for user_id in {run.user_id for run in runs}:
             self.changed(user_id, memories=False)
 
@@ -59,7 +64,7 @@ class SessionsMixin(StoreCore):
     ) -> list[Run]:
         """Runs of `user_id` (optionally one session) in order, with their messages."""
         check_user(user_id)
-        check_limit(last_n)
+        check_limit(last_n, "last_n")
         where, params = "user_id = ?", [user_id]
         if session_id is not None:
             where, params = where + " AND session_id = ?", [*params, session_id]
@@ -91,7 +96,9 @@ class SessionsMixin(StoreCore):
     def upsert_summary(self, summary: SessionSummary) -> None:
         """Store (or replace) the summary of one session."""
         check_user(summary.user_id)
-        with self._conn.transaction() as cur:
+        check_summary(summary)
+
+        def write(cur: duckdb.DuckDBPyConnection) -> None:
             cur.execute(
                 "DELETE FROM summaries WHERE user_id = ? AND session_id = ?",
                 [summary.user_id, summary.session_id],
@@ -107,16 +114,18 @@ class SessionsMixin(StoreCore):
                     naive_utc(summary.updated_at),
                 ],
             )
+
+        self._conn.atomic(write, what=f"storing the summary of session {summary.session_id!r}")
         self.changed(summary.user_id, memories=False)
 
     def get_summary(self, user_id: str, session_id: str) -> SessionSummary | None:
         """The summary of one session of `user_id`, or None."""
         check_user(user_id)
+        check_text("session_id", session_id)
         row = (
             self._cur()
             .execute(
-                "SELECT user_id, session_id, summary, topics, run_ids, updated_at FROM summaries"
-                " WHERE user_id = ? AND session_id = ?",
+                f"SELECT {_SUMMARY} FROM summaries WHERE user_id = ? AND session_id = ?",
                 [user_id, session_id],
             )
             .fetchall()
@@ -129,24 +138,32 @@ class SessionsMixin(StoreCore):
         rows = (
             self._cur()
             .execute(
-                "SELECT user_id, session_id, summary, topics, run_ids, updated_at FROM summaries"
-                " WHERE user_id = ? ORDER BY updated_at",
+                f"SELECT {_SUMMARY} FROM summaries WHERE user_id = ? ORDER BY updated_at",
                 [user_id],
             )
             .fetchall()
         )
         return [summary_from_row(r) for r in rows]
 
-    def delete_summary(self, user_id: str, session_id: str) -> bool:
-        """Delete one session summary; return whether one existed."""
+    def delete_summary(self, user_id: str, session_id: str) -> SessionSummary | None:
+        """Delete one session summary and return it; None when there was none (as `get_summary`).
+
+        `Memory.delete_session_summary` turns None into `NotFoundError`.
+        """
         check_user(user_id)
-        with self._conn.transaction() as cur:
-            row = cur.execute(
-                "DELETE FROM summaries WHERE user_id = ? AND session_id = ? RETURNING session_id",
+        check_text("session_id", session_id)
+
+        def delete(cur: duckdb.DuckDBPyConnection) -> list[Any]:
+            return cur.execute(
+                f"DELETE FROM summaries WHERE user_id = ? AND session_id = ? RETURNING {_SUMMARY}",
                 [user_id, session_id],
             ).fetchall()
+
+        rows = self._conn.atomic(delete, what=f"deleting the summary of session {session_id!r}")
+        if not rows:
+            return None
         self.changed(user_id, memories=False)
-        return bool(row)
+        return summary_from_row(rows[0])
 
     def runs_df(self, *, user_id: str | None = None) -> pd.DataFrame:
         """Runs: run_id, session_id, user_id, status, created_at, n_messages."""

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from memlab.db import DuckDbMemoryDb
-from memlab.errors import ConfigError, NotFoundError, StoreError
+from memlab.errors import ConfigError, StoreError
 from memlab.schema import MemoryOp, Message, Run, SessionSummary, UserMemory
 
 
@@ -51,8 +51,7 @@ def test_users_never_see_each_other(db: DuckDbMemoryDb) -> None:
     a = db.add_memory("u1", UserMemory(memory="secret of u1"))
     assert db.get_memory("u2", a.memory_id) is None
     assert db.list_memories("u2") == []
-    with pytest.raises(NotFoundError, match="u2"):
-        db.delete_memory("u2", a.memory_id)
+    assert db.delete_memory("u2", a.memory_id) is None
     assert db.get_memory("u1", a.memory_id) is not None
 
 
@@ -223,8 +222,8 @@ def test_summaries_round_trip_and_delete(db: DuckDbMemoryDb) -> None:
     db.upsert_summary(s)
     assert db.get_summary("u1", "s1") == s
     assert db.get_summary("u2", "s1") is None
-    assert db.delete_summary("u1", "s1") is True
-    assert db.delete_summary("u1", "s1") is False
+    assert db.delete_summary("u1", "s1") == s
+    assert db.delete_summary("u1", "s1") is None
 
 
 def test_frames_have_stable_columns(db: DuckDbMemoryDb) -> None:
@@ -298,15 +297,6 @@ def test_data_version_moves_on_writes_of_that_user_only(db: DuckDbMemoryDb) -> N
     assert db.data_version("u2") == v2
     db.clear(all_users=True)
     assert db.data_version("u2") == v2 + 1
-
-
-def test_one_file_is_one_store_per_process(tmp_path) -> None:
-    path = tmp_path / "one.duckdb"
-    first = DuckDbMemoryDb(path)
-    with pytest.raises(StoreError, match="already open in this process"):
-        DuckDbMemoryDb(path)
-    first.close()
-    DuckDbMemoryDb(path).close()
 
 
 def test_newest_cache_matches_sql_under_random_writes(db: DuckDbMemoryDb) -> None:
@@ -395,3 +385,49 @@ def test_memory_changes_since_replays_exact_writes(db: DuckDbMemoryDb) -> None:
     assert changes(v2) == [([], ["c"])]
     db.clear(all_users=True)
     assert changes(v2) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "error", "match"),
+    [
+        pytest.param("", ConfigError, "sql_df needs a SQL statement, got ''", id="empty"),
+        pytest.param("   ", ConfigError, "sql_df needs a SQL statement", id="blank"),
+        pytest.param(
+            "SELEC 1", ConfigError, "sql_df could not run 'SELEC 1': Parser Error", id="syntax"
+        ),
+        pytest.param("SELECT * FROM nope", ConfigError, "Table with name nope", id="table"),
+        pytest.param("SELECT nope FROM memories", ConfigError, "nope", id="column"),
+        pytest.param(
+            "INSERT INTO runs (run_id) VALUES ('r')",
+            StoreError,
+            "sql_df failed on",
+            id="constraint",
+        ),
+    ],
+)
+def test_sql_df_errors_say_what_is_wrong(db: DuckDbMemoryDb, query: str, error, match) -> None:
+    with pytest.raises(error, match=match):
+        db.sql_df(query)
+    assert db.sql_df("SELECT count(*) AS n FROM memories")["n"].tolist() == [0]
+
+
+def test_sql_df_runs_statements_without_rows_and_drops_caches(db: DuckDbMemoryDb) -> None:
+    db.add_memory("u1", UserMemory(memory="x"))
+    version = db.data_version("u1")
+    db.sql_df("DELETE FROM memories WHERE user_id = ?", ["u1"])
+    assert db.data_version("u1") > version
+    assert db.list_memories("u1", order="newest", limit=5) == []
+    assert db.sql_df("CREATE TABLE notes (x INTEGER)").empty
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param({"flush_rows": True}, id="flush_rows-bool"),
+        pytest.param({"flush_rows": 0}, id="flush_rows-zero"),
+        pytest.param({"flush_interval_s": True}, id="interval-bool"),
+    ],
+)
+def test_store_options_are_checked(options) -> None:
+    with pytest.raises(ConfigError, match="flush_"):
+        DuckDbMemoryDb(":memory:", **options)
