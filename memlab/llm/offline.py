@@ -7,6 +7,10 @@ shape the prompt asked for: tool calls for `extract-tools`/`update-tools`, JSON 
 JSON tasks, plain text for `answer`. Requests without a header are recognised by their tools
 (`add_memory` …) and otherwise answered as a question about the conversation. Token usage is
 counted with the `cl100k_base` tokenizer on the actual request and response text.
+
+Extraction keeps the user's personal statements that no slot rule reads (whole, so names,
+numbers and times survive) and resolves relative dates against each turn's date as the prompt
+renders it (`Item.at`); summaries and answers use the same date resolution.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -31,6 +36,7 @@ from litellm.types.utils import Usage as LiteUsage
 
 from memlab.llm import offline_rules as rules
 from memlab.llm._litellm import count_tokens
+from memlab.llm.offline_dates import resolve_dated_text, resolve_dates
 from memlab.llm.sections import (
     Block,
     Item,
@@ -71,6 +77,10 @@ class _Request:
     def turns(self) -> list[Item]:
         return parse_items(self.block("conversation"), turns=True)
 
+    def times(self) -> dict[str, datetime | None]:
+        """When each conversation turn was written (None where the prompt gives no date)."""
+        return {t.id: t.at for t in self.turns()}
+
     def flag(self, name: str) -> bool:
         return self.options.get(name, "false") == "true"
 
@@ -84,8 +94,17 @@ def _text_of(message: Mapping[str, Any]) -> str:
     return ""
 
 
-def _ops_for(request: _Request, turns: Sequence[tuple[str, str, str]]) -> list[MemoryOp]:
-    facts = rules.extract_facts(turns, include_assistant=request.flag("include_assistant"))
+def _ops_for(
+    request: _Request,
+    turns: Sequence[tuple[str, str, str]],
+    times: Mapping[str, datetime | None] | None = None,
+) -> list[MemoryOp]:
+    facts = rules.extract_facts(
+        turns,
+        include_assistant=request.flag("include_assistant"),
+        times=times if times is not None else request.times(),
+        keep_unparsed=True,
+    )
     existing = [(m.id, m.text) for m in request.items("memories")]
     return [op for op in rules.decide_ops(facts, existing) if op.op != "noop"]
 
@@ -129,7 +148,10 @@ def _extract_json(request: _Request) -> OfflineAnswer:
 
 def _facts(request: _Request) -> OfflineAnswer:
     facts = rules.extract_facts(
-        _turn_tuples(request), include_assistant=request.flag("include_assistant")
+        _turn_tuples(request),
+        include_assistant=request.flag("include_assistant"),
+        times=request.times(),
+        keep_unparsed=True,
     )
     out = [
         {"text": f.text, "topics": list(f.topics), "source_message_ids": list(f.source_message_ids)}
@@ -139,21 +161,32 @@ def _facts(request: _Request) -> OfflineAnswer:
 
 
 def _decide(request: _Request) -> OfflineAnswer:
-    similar = {
-        b.attrs.get("index", ""): parse_items(b.body) for b in request.blocks if b.tag == "similar"
-    }
-    decisions: list[dict[str, Any]] = []
-    for block in (b for b in request.blocks if b.tag == "fact"):
-        index = block.attrs.get("index", "")
-        text = block.body.strip()
-        fact = rules.fact_from_text(
-            text,
-            topics=[t for t in block.attrs.get("topics", "").split(",") if t],
-            source_message_ids=block.attrs.get("sources", "").split(),
+    shown: dict[str, str] = {}
+    for block in (b for b in request.blocks if b.tag == "similar"):
+        shown.update((m.id, m.text) for m in parse_items(block.body))
+    existing = list(shown.items())
+    blocks = [b for b in request.blocks if b.tag == "fact"]
+    facts = [
+        rules.fact_from_text(
+            b.body.strip(),
+            topics=[t for t in b.attrs.get("topics", "").split(",") if t],
+            source_message_ids=b.attrs.get("sources", "").split(),
+            own=True,
         )
-        ops = rules.decide_ops([fact], [(m.id, m.text) for m in similar.get(index, [])])
+        for b in blocks
+    ]
+    # The facts are decided together, as one batch against every memory shown, so two facts
+    # never claim the same memory ("no longer at Deloitte" and "works at Shopify" would each
+    # rewrite "works at Deloitte" if asked apart). `decide_ops` writes each fact's ops in
+    # order, so the number of ops after the first i facts splits the batch by fact.
+    ops = rules.decide_ops(facts, existing)
+    ends = [len(rules.decide_ops(facts[: i + 1], existing)) for i in range(len(facts))]
+    decisions: list[dict[str, Any]] = []
+    for i, block in enumerate(blocks):
+        index = block.attrs.get("index", "")
+        mine = ops[ends[i - 1] if i else 0 : ends[i]]
         # A retraction can delete several memories: one decision per op, NONE when no change.
-        changes = [op for op in ops if op.op != "noop"] or [MemoryOp(op="noop")]
+        changes = [op for op in mine if op.op != "noop"] or [MemoryOp(op="noop")]
         for op in changes:
             action = {"add": "ADD", "update": "UPDATE", "delete": "DELETE"}.get(op.op, "NONE")
             decisions.append(
@@ -178,7 +211,9 @@ def _update_tools(request: _Request) -> OfflineAnswer:
 
 
 def _summarize(request: _Request) -> OfflineAnswer:
-    turns = [(t.role or "user", t.text) for t in request.turns()]
+    # Relative dates are resolved against each turn's date, as extraction does, so a summary
+    # read months later still says when ("on 7 May 2023", not "yesterday").
+    turns = [(t.role or "user", resolve_dates(t.text, t.at)) for t in request.turns()]
     summary, topics = rules.summarize(turns, previous=request.block("previous") or None)
     return OfflineAnswer(json.dumps({"summary": summary, "topics": list(topics)}))
 
@@ -195,6 +230,7 @@ def _answer(request: _Request) -> OfflineAnswer:
     context = [i.text for i in request.items("context")] or [
         line for line in request.block("context").splitlines() if line.strip()
     ]
+    context = [resolve_dated_text(text) for text in context]
     if not question:  # no memlab prompt: answer the last user message from the other messages
         texts = [_text_of(m) for m in request.messages]
         question, context = (texts[-1], texts[:-1]) if texts else ("", [])

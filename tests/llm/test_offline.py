@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -155,3 +156,25 @@ def test_the_offline_model_is_deterministic(db: DuckDbMemoryDb) -> None:
     first = llm.complete(messages, purpose="extract", tools=MEMORY_TOOLS)
     second = llm.complete(messages, purpose="extract", tools=MEMORY_TOOLS)
     assert first.tool_calls == second.tool_calls and first.usage == second.usage
+
+
+def test_summary_and_answer_resolve_relative_dates_like_extraction() -> None:
+    # The same resolution as extraction: a temporal probe asked months later can be answered.
+    monday = datetime(2023, 5, 8, 9, 0, tzinfo=UTC)
+    turns = [("m1", "user", "Yesterday I ran my first marathon in Boston.", monday)]
+    messages = get_prompt("summary-full").render(
+        conversation=render_block("conversation", render_turns(turns))
+    )
+    summary = json.loads(respond(messages).text or "")["summary"]
+    assert "On 7 May 2023 I ran" in summary and "Yesterday" not in summary
+    assert answer_text("When did the user run a marathon?", [summary]) == "On 7 May 2023"
+    dated_turn = "(Mon 2023-05-08) Yesterday I ran my first marathon in Boston."
+    assert answer_text("When did the user run a marathon?", [dated_turn]) == "On 7 May 2023"
+
+
+def answer_text(question: str, context: list[str]) -> str:
+    messages = get_prompt("answer").render(
+        context=render_block("context", render_items((str(i), t) for i, t in enumerate(context))),
+        question=render_block("question", question),
+    )
+    return respond(messages).text or ""
