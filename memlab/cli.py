@@ -15,7 +15,7 @@ from memlab.errors import MemlabError
 __all__ = ["main"]
 
 # One module of `memlab.commands` per subcommand, in the order `--help` lists them.
-COMMANDS = ("demo",)
+COMMANDS = ("demo", "datasets", "replay", "report")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

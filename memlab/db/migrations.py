@@ -169,3 +169,14 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+@migration
+def m003_llm_calls_lab(con: duckdb.DuckDBPyConnection) -> None:
+    """Attribute ledger rows to the replay lab: experiment, variant, unit and stage.
+
+    The replay runner fills these when it commits a unit, so tokens per stage come from the
+    ledger; calls made outside a replay (or by a unit that was discarded) keep them NULL.
+    """
+    for column in ("experiment_id", "variant_id", "unit_id", "stage"):
+        con.execute(f"ALTER TABLE llm_calls ADD COLUMN {column} VARCHAR")
