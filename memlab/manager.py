@@ -18,9 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
+
+import pandas as pd
 
 from memlab.db.base import MemoryDb
+from memlab.display import extraction_frame, html_table, text_table, usage_line
 from memlab.errors import ConfigError
 from memlab.llm.client import LLM
 from memlab.llm.context import top_k_similar
@@ -57,6 +60,26 @@ class ExtractionResult:
     usage: Usage
     call_ids: tuple[str, ...]
     prompt: str
+
+    def to_df(self, *, compact: bool = False) -> pd.DataFrame:
+        """One row per applied op, then one per rejected op.
+
+        Columns: status, op, memory_id, memory, topics, source_message_ids, reason.
+        `compact=True` shortens ids and text as a notebook shows them.
+        """
+        return extraction_frame(self.ops, self.rejected, compact=compact)
+
+    def _caption(self) -> str:
+        return (
+            f"{len(self.ops)} applied, {len(self.rejected)} rejected · {self.prompt} · "
+            f"{usage_line(self.usage)}"
+        )
+
+    def _repr_html_(self) -> str:
+        return html_table(self.to_df(compact=True), caption=self._caption())
+
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        p.text(text_table(self.to_df(compact=True), caption=self._caption()))
 
 
 class MemoryManager:

@@ -17,12 +17,14 @@ from memlab.db.base import MemoryDb
 from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.db.store_core import check_count as _count
 from memlab.db.text import check_message, check_text
+from memlab.display import SessionSummaries
 from memlab.errors import ConfigError, NotFoundError
 from memlab.llm._litellm import OFFLINE_MODEL
 from memlab.llm.client import LLM, LedgerStore
 from memlab.llm.sync import run_sync
 from memlab.manager import ExtractionResult, MemoryManager
-from memlab.recall.base import Corpus, RecallHit, get_strategy
+from memlab.recall.base import Corpus, get_strategy
+from memlab.recall.hits import RecallHits
 from memlab.schema import Message, Role, Run, SessionSummary, UserMemory
 from memlab.summarizer import SessionSummarizer
 from memlab.triggers import SummaryTrigger, TriggerEvent, get_trigger
@@ -276,12 +278,15 @@ class Memory:
         over: Corpus = "memories",
         user_id: str | None = None,
         **options: Any,
-    ) -> list[RecallHit]:
-        """Recall at most `limit` items of the user for `query`, with scores and provenance."""
+    ) -> RecallHits:
+        """Recall at most `limit` items of the user for `query`, with scores and provenance.
+
+        The hits are a list that shows as a table in a notebook (`to_df()` for a DataFrame).
+        """
         _count("limit", limit, optional=False)
         chosen = get_strategy(strategy, **options)
-        return chosen.search(
-            self.db, user_id=self._uid(user_id), query=query, limit=limit, over=over
+        return RecallHits(
+            chosen.search(self.db, user_id=self._uid(user_id), query=query, limit=limit, over=over)
         )
 
     # ----------------------------------------------------------------- model-driven memory
@@ -398,9 +403,9 @@ class Memory:
             raise _no_summary(uid, session_id)
         return found
 
-    def get_session_summaries(self, *, user_id: str | None = None) -> list[SessionSummary]:
-        """Every session summary of the user."""
-        return self.db.list_summaries(self._uid(user_id))
+    def get_session_summaries(self, *, user_id: str | None = None) -> SessionSummaries:
+        """Every session summary of the user (a list that shows as a table in a notebook)."""
+        return SessionSummaries(self.db.list_summaries(self._uid(user_id)))
 
     def add_session_summary(self, summary: SessionSummary) -> None:
         """Store a summary written elsewhere (a model call, an import)."""

@@ -151,6 +151,11 @@ class SessionSummary(_Record):
     run_ids: list[str] = Field(default_factory=list)
     """Ids of the runs the summary covers, so an incremental summary knows where to resume."""
 
+    def _repr_html_(self) -> str:
+        from memlab.display import summary_html  # display imports this module
+
+        return summary_html(self)
+
 
 class MemoryOp(_Record):
     """One change to a user's memories, as proposed by a model or a caller."""
