@@ -3,31 +3,44 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The demo needs only memlab's core dependencies (no torch); the tests add the dev,
+# notebooks and neural extras.
+CORE := $(VENV)/.memlab-core
 STAMP := $(VENV)/.memlab-installed
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck notebooks lab bench clean
 
-$(STAMP): pyproject.toml
+$(CORE): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $(CORE)
+
+$(STAMP): pyproject.toml $(CORE)
 	# The CPU build of torch lies on local disk; pinning it first keeps pip from pulling a
 	# multi-GB CUDA build when the neural extra asks for torch.
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[dev,notebooks,neural]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(CORE)
 	$(BIN)/memlab demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check memlab tests benchmarks
-	$(BIN)/ruff format --check memlab tests benchmarks
+	$(BIN)/ruff check memlab tests benchmarks datasets
+	$(BIN)/ruff format --check memlab tests benchmarks datasets
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: lint typecheck
 	$(BIN)/pytest
+
+notebooks: $(STAMP)
+	$(BIN)/python scripts/run_notebooks.py notebooks/*.ipynb
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/store.py

@@ -1,131 +1,276 @@
-"""The demo: replay a short embedded conversation through memory and measure recall.
+"""The demo (`make demo`, `memlab demo`): the replay lab on the bundled dataset, end to end.
 
-It is what `make demo` runs, offline and deterministic. Each run of the conversation goes
-through the real pipeline: `add_run`, fact extraction by the model (`create_user_memories`), a
-session summary when a session ends, then every probe question is recalled with several
-strategies over the extracted memories and over the raw messages, and scored by whether the
-answer is in the recalled text. The model is memlab's offline rule-based baseline (not an
-LLM); every call is in the `llm_calls` ledger with its tokens. The store is a DuckDB file
-(default `out/demo.duckdb`) that a notebook can open afterwards.
+It replays the test split of `datasets/memlab-synthetic-v1.jsonl` (14 conversations, 602
+probes) through a grid of memory designs: four ingests (raw messages only; every turn stored
+verbatim; facts extracted with the `agno-v2` and the `single-pass-json` prompts), each with
+a summary at session end, crossed with four recall strategies (`bm25`, `semantic`, `hybrid`,
+`last_n`, k = 10) over the raw messages for the `messages` ingest and over the stored
+memories otherwise: 16 variants. Results go to `results/demo.duckdb`, the report and its
+plots to `results/report.md`.
+
+Offline (the default) every model is `memlab/offline`, memlab's rule-based baseline, and the
+answer and judge stages are off: the scores that need no model (evidence recall, answer in
+context) are what a rule baseline can honestly measure. With `model=` (the command reads
+`MEMLAB_MODEL`) the same grid runs with that litellm model for extraction and summaries, and
+the answer and judge stages are on. A second run reuses the finished units and the cache.
+
+The grid is embedded here (`DEMO_GRID`) so the demo runs from any checkout without a config
+file; `examples/experiments/demo.toml` holds the same grid for `memlab replay`.
 """
 
 from __future__ import annotations
 
-import json
+import copy
 import sys
-from datetime import datetime
-from importlib import resources
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 
-from memlab.db.duckdb_store import DuckDbMemoryDb
-from memlab.llm import OFFLINE_MODEL
-from memlab.memory import Memory
-from memlab.recall.base import Corpus
-from memlab.schema import Message, Run
+from memlab.errors import DatasetError
+from memlab.lab.experiment import Experiment, build_experiment
 
-__all__ = ["load_demo_conversation", "run_demo", "score_recall"]
+__all__ = [
+    "DEMO_DATASET",
+    "DEMO_GRID",
+    "DemoResult",
+    "demo_experiment",
+    "find_dataset",
+    "run_demo",
+    "summary_table",
+]
 
-STRATEGIES = ("last_n", "bm25", "semantic", "hybrid")
-CORPORA: tuple[Corpus, ...] = ("memories", "messages")
+DEMO_DATASET = "datasets/memlab-synthetic-v1.jsonl"
+"""The bundled dataset, relative to the repository root."""
 
+_RECALL = [{"strategy": s, "k": 10} for s in ("bm25", "semantic", "hybrid", "last_n")]
 
-def load_demo_conversation() -> dict[str, Any]:
-    """The embedded demo conversation (JSON, format `memlab-conversation/1`)."""
-    text = resources.files("memlab.data").joinpath("demo_conversation.json").read_text("utf-8")
-    data: dict[str, Any] = json.loads(text)
-    return data
+DEMO_GRID: dict[str, Any] = {
+    "name": "demo",
+    "description": "Raw messages vs store-everything vs extracted facts, recalled by recency, "
+    "keywords, embeddings and both.",
+    "dataset": {"path": DEMO_DATASET, "split": "test"},
+    "ingest": [
+        {"kind": "messages"},
+        {"kind": "verbatim"},
+        {"kind": "extract", "prompt": "agno-v2"},
+        {"kind": "extract", "prompt": "single-pass-json"},
+    ],
+    "summary": [{"trigger": "session_end"}],
+    # Every ingest stores the raw messages; recall over them is run once, under `messages`.
+    "recall": [*_RECALL, *({**r, "over": "messages", "ingest": ["messages"]} for r in _RECALL)],
+}
+"""The demo's experiment, as `memlab.lab.experiment.build_experiment` takes it."""
 
-
-def _runs(data: dict[str, Any]) -> list[Run]:
-    runs: list[Run] = []
-    for session in data["sessions"]:
-        at = datetime.fromisoformat(session["date"].replace("Z", "+00:00"))
-        for turns in session["runs"]:
-            messages = [Message(role=role, content=text, created_at=at) for role, text in turns]
-            runs.append(
-                Run(
-                    session_id=session["session_id"],
-                    user_id=data["user_id"],
-                    messages=messages,
-                    created_at=at,
-                )
-            )
-    return runs
-
-
-def replay(memory: Memory, data: dict[str, Any]) -> None:
-    """Feed every run to `memory`: store it, extract facts, summarize ended sessions."""
-    runs = _runs(data)
-    for i, run in enumerate(runs):
-        memory.add_run(run.session_id, run)
-        memory.create_user_memories(
-            messages=run.messages, session_id=run.session_id, run_id=run.run_id
-        )
-        if i + 1 == len(runs) or runs[i + 1].session_id != run.session_id:
-            memory.end_session(run.session_id)
+# The scores the printed table shows, strongest first; those with no values are left out.
+_MAIN_SCORES = {
+    "judge": "judge",
+    "token_f1": "token F1",
+    "evidence_recall_any": "evidence recall",
+    "answer_in_context": "answer in context",
+}
 
 
-def score_recall(memory: Memory, probes: list[dict[str, str]], *, limit: int = 3) -> pd.DataFrame:
-    """Share of probes whose answer is in the top `limit` recalled texts.
+def find_dataset(path: str | Path | None = None) -> Path:
+    """The dataset file the demo replays: `path`, else the bundled one.
 
-    One row per (corpus, strategy); a string match, the cheapest judge that needs no model.
+    The bundled dataset is looked up relative to the current directory (a checkout's root),
+    then relative to the checkout memlab is installed from (`pip install -e .`).
+
+    Raises:
+        DatasetError: the file is not there, with the places looked at.
     """
-    rows = []
-    for corpus in CORPORA:
-        for strategy in STRATEGIES:
-            found = 0
-            for probe in probes:
-                hits = memory.recall(probe["question"], strategy=strategy, limit=limit, over=corpus)
-                found += any(probe["answer"].lower() in h.text.lower() for h in hits)
-            rows.append(
-                {
-                    "corpus": corpus,
-                    "strategy": strategy,
-                    f"answer in top {limit}": found / len(probes),
-                }
-            )
-    return pd.DataFrame(rows)
+    if path is not None:
+        candidates = [Path(path)]
+    else:
+        candidates = [Path(DEMO_DATASET), Path(__file__).resolve().parents[1] / DEMO_DATASET]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    looked = ", ".join(str(c) for c in candidates)
+    raise DatasetError(
+        f"the demo's dataset is not there (looked at {looked}); run the demo from the root of "
+        "a memlab checkout, where datasets/memlab-synthetic-v1.jsonl is committed, or pass "
+        "--dataset PATH"
+    )
 
 
-def run_demo(*, db_path: str | Path = "out/demo.duckdb", out: TextIO | None = None) -> Memory:
-    """Replay the demo conversation into a fresh store at `db_path` and print a report."""
+def demo_experiment(
+    *,
+    dataset: str | Path | None = None,
+    model: str | None = None,
+    api_base: str | None = None,
+    limit: int | None = None,
+) -> Experiment:
+    """The demo's experiment; with `model`, every stage uses it and answer and judge are on.
+
+    Args:
+        dataset: The dataset file; None for the bundled one (`find_dataset`).
+        model: A litellm model string for extraction, summaries, answer and judge; None for
+            the offline baseline with the answer and judge stages off.
+        api_base: The server `model` is called at (a local vLLM or llama.cpp server).
+        limit: Replay only the first `limit` test conversations.
+
+    Raises:
+        DatasetError: the dataset file is missing.
+    """
+    data = copy.deepcopy(DEMO_GRID)
+    data["dataset"]["path"] = str(find_dataset(dataset))
+    if limit is not None:
+        data["dataset"]["limit"] = limit
+    if model is not None:
+        for ingest in data["ingest"]:
+            ingest["model"] = model
+        for summary in data["summary"]:
+            summary["model"] = model
+        data["answer"] = {"model": model}
+        data["judge"] = {"model": model}
+        data["api_base"] = api_base
+    return build_experiment(data, source="the demo's grid")
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """Where a demo run put its results, and what it printed."""
+
+    db_path: Path
+    """The results file."""
+    report_path: Path
+    """The report (`report.md`); its plots are next to it."""
+    experiment_id: str
+    """The experiment's id in the results file."""
+    table: pd.DataFrame
+    """The printed summary table (formatted cells)."""
+    units_run: int
+    """Units replayed by this call (0 when every unit was finished before)."""
+
+
+def _interval(mean: float, lo: float, hi: float) -> str:
+    if pd.isna(mean):
+        return "-"
+    if pd.isna(lo) or pd.isna(hi):
+        return f"{mean:.3f}"
+    return f"{mean:.3f} [{lo:.3f}, {hi:.3f}]"
+
+
+def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """The demo's printed table from a `Results.summary_df()` frame.
+
+    One row per variant: each main score with its 95% interval, n scored (of the first main
+    score), errored probes, tokens per probe (ingest amortized + recall + answer) and context
+    tokens per probe.
+    """
+    scores = [s for s in _MAIN_SCORES if s in summary.columns and summary[s].notna().any()]
+    table = pd.DataFrame({"variant": summary["label"]})
+    for s in scores:
+        table[f"{_MAIN_SCORES[s]} [95% CI]"] = [
+            _interval(m, lo, hi)
+            for m, lo, hi in zip(summary[s], summary[f"{s}_lo"], summary[f"{s}_hi"], strict=True)
+        ]
+    table["n"] = summary[f"{scores[0]}_n"].astype(int) if scores else 0
+    table["errors"] = summary["n_errors"].astype(int)
+    table["tokens/probe"] = summary["tokens_per_probe"].round(0).astype(int)
+    table["context tokens"] = summary["context_tokens_per_probe"].round(0).astype(int)
+    return table
+
+
+def _report_is_current(report: Path, experiment_id: str) -> bool:
+    return report.is_file() and f"`{experiment_id}`" in report.read_text(encoding="utf-8")
+
+
+def run_demo(
+    *,
+    out_dir: str | Path = "results",
+    dataset: str | Path | None = None,
+    model: str | None = None,
+    api_base: str | None = None,
+    limit: int | None = None,
+    quiet: bool = False,
+    n_boot: int = 1000,
+    out: TextIO | None = None,
+) -> DemoResult:
+    """Replay the demo grid into `out_dir/demo.duckdb`, print its table, write its report.
+
+    Finished units are reused; the report is rewritten when a unit ran or it is missing.
+
+    Args:
+        out_dir: Where `demo.duckdb`, `report.md` and the plots go.
+        dataset: The dataset file; None for the bundled one.
+        model: A litellm model for every stage (answer and judge on); None for offline.
+        api_base: The server `model` is called at.
+        limit: Replay only the first `limit` test conversations.
+        quiet: No progress bar.
+        n_boot: Bootstrap resamples of the intervals.
+        out: Where the table and messages go (default stdout).
+
+    Raises:
+        DatasetError: the dataset file is missing.
+        StoreError: another process holds the results file.
+    """
+    from memlab.db.duckdb_store import DuckDbMemoryDb
+    from memlab.lab.report import write_report
+    from memlab.lab.runner import replay
+    from memlab.lab.tables import create_tables, finished_units
+
     write = (out or sys.stdout).write
-    path = Path(db_path)
-    for stale in (path, path.with_name(path.name + ".wal")):
-        stale.unlink(missing_ok=True)
-    data = load_demo_conversation()
-    memory = Memory(
-        DuckDbMemoryDb(path),
-        user_id=data["user_id"],
-        model=OFFLINE_MODEL,
-        summary_trigger="session_end",
+    experiment = demo_experiment(dataset=dataset, model=model, api_base=api_base, limit=limit)
+    directory = Path(out_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    db_path, report_path = directory / "demo.duckdb", directory / "report.md"
+    models = model or "memlab/offline (rule-based baseline, not an LLM)"
+    stages = "answer and judge on" if model else "answer and judge off: recall scores only"
+    source = getattr(experiment.dataset, "path", "the dataset")
+    write(
+        f"memlab demo: {len(experiment.variants())} variants on the test split of {source}; "
+        f"model {models}; {stages}\n"
     )
-    replay(memory, data)
-    db = memory.db
-    user = data["user_id"]
-    write(f"memlab demo: {len(memory.get_runs())} runs of user {user!r} replayed into {path}\n")
-    write(f"model: {OFFLINE_MODEL} (memlab's rule-based offline baseline, not an LLM)\n\n")
-    write("memories extracted (what a later session can recall):\n")
-    memories = db.memories_df(user_id=user)[["memory", "topics"]]
-    write(memories.to_string(index=False) + "\n\n")
-    events = db.events_df(user_id=user)
-    changes = events.groupby(["op", "status"]).size().rename("events").reset_index()
-    write("memory history (memory_events):\n" + changes.to_string(index=False) + "\n\n")
-    write("session summaries:\n")
-    for s in memory.get_session_summaries():
-        write(f"  {s.session_id}: {s.summary}\n")
-    write("\nrecall: is each probe's answer in the top 3? (share of probes)\n")
-    table = score_recall(memory, data["probes"])
-    write(table.pivot(index="strategy", columns="corpus").round(2).to_string() + "\n\n")
-    calls = db.llm_calls_df(user_id=user)
-    ledger = calls.groupby("purpose").agg(
-        calls=("call_id", "count"),
-        input_tokens=("input_tokens", "sum"),
-        output_tokens=("output_tokens", "sum"),
-        cost_usd=("cost_usd", "sum"),
-    )
-    write("token ledger (llm_calls):\n" + ledger.to_string() + "\n")
-    return memory
+    # The runner keeps ledger rows in memory for 2 s between writes (as `replay(db=path)`).
+    store = DuckDbMemoryDb(db_path, flush_interval_s=2.0)
+    try:
+        experiment_id = experiment.experiment_id()
+        create_tables(store)
+        before = finished_units(store, experiment_id)
+        results = replay(experiment, db=store, quiet=quiet)
+        units_run = len(finished_units(store, experiment_id) - before)
+        summary = results.summary_df(n_boot=n_boot)
+        table = summary_table(summary)
+        # Units that ended in a model error are retried on every run, so their report too.
+        retried = bool((results.units_df()["status"] != "ok").any())
+        if units_run or retried or not _report_is_current(report_path, experiment_id):
+            write("writing the report and its plots...\n")
+            write_report(results, directory, n_boot=n_boot)
+        else:
+            write("no unit was replayed: the report is current\n")
+    finally:
+        store.close()
+    write("\n" + table.to_string(index=False) + "\n\n")
+    write(_closing(db_path, report_path, model=model, units_run=units_run))
+    return DemoResult(db_path, report_path, experiment_id, table, units_run)
+
+
+def _closing(db_path: Path, report_path: Path, *, model: str | None, units_run: int) -> str:
+    lines = [
+        f"units replayed now: {units_run} (finished units are reused; the cache answers "
+        "repeated model calls)",
+        "tokens/probe: ingest (extraction and summaries, amortized over the probes) + recall "
+        "+ answer; context tokens: what the answerer would read per probe.",
+        "The data are synthetic and simpler than LoCoMo's; read the scores as a comparison "
+        "of designs, not as a benchmark result.",
+    ]
+    if model is None:
+        lines.append(
+            "Offline, extraction and summaries are memlab's rule baseline, so the two "
+            "extraction prompts may score alike; rerun with a real model, e.g. "
+            "`MEMLAB_MODEL=gpt-4o-mini make demo` (or `openai/<name>` with "
+            "MEMLAB_API_BASE=http://127.0.0.1:8000/v1 and, for a server without keys, "
+            "OPENAI_API_KEY=none), to compare prompts and turn the answer and judge stages on."
+        )
+    lines += [
+        "",
+        f"results: {db_path}  (in Python: memlab.lab.results.open_results({str(db_path)!r}))",
+        f"report:  {report_path}  (PNG plots next to it)",
+        "notebooks: `make lab` opens JupyterLab on notebooks/ (it installs the notebook "
+        "extras first)",
+    ]
+    return "\n".join(lines) + "\n"

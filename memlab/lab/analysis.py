@@ -87,7 +87,8 @@ def score_names(frame: pd.DataFrame) -> list[str]:
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
     # Optional columns (no judge stage, an older file) read as all-NaN rather than KeyError.
     if name in frame.columns:
-        return pd.to_numeric(frame[name], errors="coerce")
+        # Float, not nullable Int64: the mean of an all-errored variant is then NaN, not pd.NA.
+        return pd.to_numeric(frame[name], errors="coerce").astype(float)
     return pd.Series(np.nan, index=frame.index, dtype=float)
 
 

@@ -176,7 +176,11 @@ class Experiment(BaseModel):
             dumped = self.dataset.model_dump_json().encode()
             data: Any = {"dataset_sha256": hashlib.sha256(dumped).hexdigest()}
         else:
-            data = self.dataset.model_dump(exclude={"limit"})
+            # The file's content, not its path, names the data: `memlab demo` and
+            # `memlab replay` reach one file by different relative paths and share units.
+            data = self.dataset.model_dump(exclude={"limit", "path"})
+            file = Path(self.dataset.path)
+            data["dataset_sha256"] = _file_sha256(file) if file.is_file() else self.dataset.path
         stages = {
             "answer": self.answer.model_dump() if self.answer else None,
             "judge": self.judge.model_dump() if self.judge else None,
@@ -331,6 +335,14 @@ def _where(loc: tuple[int | str, ...]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out or "(top level)"
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def build_experiment(data: dict[str, Any], *, source: str = "experiment") -> Experiment:
