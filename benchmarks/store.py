@@ -6,6 +6,10 @@ memories/s; `search_user_memories(retrieval_method="last_n", limit=10)` and `get
 workload runs through agno's Memory v2 + SqliteMemoryDb at sizes it can reach in reasonable time.
 
     .venv/bin/python benchmarks/store.py [--sizes 1000,10000,100000] [--file /tmp/x.duckdb]
+
+`--replay-ops` measures instead the store calls a replay makes per session and per question
+(p50 per call): `add_runs` of a session (10 runs of 2 messages), `apply_ops` of one extraction
+(5 adds), and `get_memories_by_ids` / `get_messages_by_ids` of 10 recalled hits.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from memlab import DuckDbMemoryDb, Memory, UserMemory
+from memlab.schema import MemoryOp, Message, Run
 
 SUBJECTS = ["Ana", "Bo", "Chen", "Dara", "Eli", "Farah", "Goran", "Hana"]
 FACTS = [
@@ -171,6 +176,47 @@ def agno_rows(sizes: list[int], path: Path) -> list[dict[str, object]]:
     return rows
 
 
+def replay_ops(path: Path, reps: int = 100) -> None:
+    """p50 per call of the store work a replay does per session and per question."""
+    db = DuckDbMemoryDb(path)
+    runs, ops, by_id, msgs = [], [], [], []
+    for r in range(reps):
+        user = f"lab/unit-{r}"
+        batch = [
+            Run(
+                run_id=f"r{i}",
+                session_id="s1",
+                user_id=user,
+                messages=[
+                    Message(id=f"t{i}a", role="user", content=sentence(2 * i)),
+                    Message(id=f"t{i}b", role="assistant", content=sentence(2 * i + 1)),
+                ],
+            )
+            for i in range(10)
+        ]
+        t = time.perf_counter()
+        db.add_runs(batch)
+        runs.append(time.perf_counter() - t)
+        adds = [MemoryOp(op="add", memory=sentence(r * 5 + i), topics=["t"]) for i in range(5)]
+        t = time.perf_counter()
+        events = db.apply_ops(user, adds, cause="bench")
+        ops.append(time.perf_counter() - t)
+        ids = [e.memory_id or "" for e in events] * 2
+        t = time.perf_counter()
+        db.get_memories_by_ids(user, ids)
+        by_id.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        db.get_messages_by_ids(user, [f"t{i}a" for i in range(10)])
+        msgs.append(time.perf_counter() - t)
+    db.close()
+    print(
+        f"add_runs(10 runs x 2 messages) p50 {p50_ms(runs):.2f} ms; "
+        f"apply_ops(5 adds) p50 {p50_ms(ops):.2f} ms; "
+        f"get_memories_by_ids(10) p50 {p50_ms(by_id):.3f} ms; "
+        f"get_messages_by_ids(10) p50 {p50_ms(msgs):.3f} ms"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -178,7 +224,12 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--agno-sizes", default="500,2000", help="agno is O(n) per add; keep small")
     parser.add_argument("--no-agno", action="store_true")
+    parser.add_argument("--replay-ops", action="store_true", help="per-call replay store work")
     args = parser.parse_args()
+    if args.replay_ops:
+        with tempfile.TemporaryDirectory() as tmp:
+            replay_ops(Path(tmp) / "ops.duckdb")
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory() as tmp:
         rows = memlab_rows(sizes, Path(tmp) / "memlab.duckdb")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from memlab.schema import Message, SessionSummary, ToolCall, UserMemory
+from memlab.schema import Message, Run, SessionSummary, ToolCall, UserMemory
 
 __all__ = [
     "LLM_CACHE_SCHEMA",
@@ -24,6 +24,7 @@ __all__ = [
     "memories_table",
     "memory_from_row",
     "message_from_row",
+    "message_row",
     "messages_table",
     "naive_utc",
     "summary_from_row",
@@ -71,14 +72,18 @@ def memory_from_row(row: Sequence[Any]) -> UserMemory:
 def message_from_row(row: Sequence[Any]) -> Message:
     """Build a `Message` from a row selected with `MESSAGE_COLUMNS`."""
     mid, role, content, created, name, tool_call_id, tool_calls, from_history = row
-    return Message(
+    # Stored rows were validated on the way in: constructed without validation, as memories
+    # are (recall reads thousands of hits per replay). Tool calls, rare, are still validated.
+    return Message.model_construct(
         id=mid,
         role=role,
         content=content,
         created_at=_aware(created),
         name=name,
         tool_call_id=tool_call_id,
-        tool_calls=[ToolCall.model_validate(c) for c in json.loads(tool_calls)],
+        tool_calls=[]
+        if tool_calls == "[]"
+        else [ToolCall.model_validate(c) for c in json.loads(tool_calls)],
         from_history=from_history,
     )
 
@@ -127,29 +132,46 @@ def events_table(rows: Sequence[tuple[Any, ...]]) -> pa.Table:
     return pa.table({n: pa.array(c, t) for n, c, t in zip(names, cols, types, strict=True)})
 
 
-def messages_table(
-    user_id: str, run_id: str, session_id: str, messages: Sequence[Message]
-) -> pa.Table:
-    """Arrow table of one run's messages, in the `messages` table's column order."""
-    n = len(messages)
-    return pa.table(
+def message_row(message: Message) -> tuple[Any, ...]:
+    """The stored form of `message` in `MESSAGE_COLUMNS` order, as a `SELECT` returns it."""
+    return (
+        message.id,
+        message.role,
+        message.content,
+        naive_utc(message.created_at),
+        message.name,
+        message.tool_call_id,
+        json.dumps([c.model_dump() for c in message.tool_calls]),
+        message.from_history,
+    )
+
+
+def messages_table(runs: Sequence[Run]) -> tuple[pa.Table, list[tuple[Any, ...]]]:
+    """The messages of `runs` as one Arrow table in the `messages` table's column order.
+
+    Returns:
+        The table, and each message's `message_row` (in the same order).
+    """
+    rows = [message_row(m) for run in runs for m in run.messages]
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 8
+    ids = [(run.run_id, run.session_id, run.user_id) for run in runs for _ in run.messages]
+    table = pa.table(
         {
-            "message_id": pa.array([m.id for m in messages], _STR),
-            "run_id": pa.array([run_id] * n, _STR),
-            "session_id": pa.array([session_id] * n, _STR),
-            "user_id": pa.array([user_id] * n, _STR),
-            "position": pa.array(list(range(n)), pa.int32()),
-            "role": pa.array([m.role for m in messages], _STR),
-            "content": pa.array([m.content for m in messages], _STR),
-            "name": pa.array([m.name for m in messages], _STR),
-            "tool_call_id": pa.array([m.tool_call_id for m in messages], _STR),
-            "tool_calls": pa.array(
-                [json.dumps([c.model_dump() for c in m.tool_calls]) for m in messages], _STR
-            ),
-            "from_history": pa.array([m.from_history for m in messages], pa.bool_()),
-            "created_at": pa.array([naive_utc(m.created_at) for m in messages], _TS),
+            "message_id": pa.array(cols[0], _STR),
+            "run_id": pa.array([i[0] for i in ids], _STR),
+            "session_id": pa.array([i[1] for i in ids], _STR),
+            "user_id": pa.array([i[2] for i in ids], _STR),
+            "position": pa.array([p for run in runs for p in range(len(run.messages))], pa.int32()),
+            "role": pa.array(cols[1], _STR),
+            "content": pa.array(cols[2], _STR),
+            "name": pa.array(cols[4], _STR),
+            "tool_call_id": pa.array(cols[5], _STR),
+            "tool_calls": pa.array(cols[6], _STR),
+            "from_history": pa.array(cols[7], pa.bool_()),
+            "created_at": pa.array(cols[3], _TS),
         }
     )
+    return table, rows
 
 
 LLM_CALLS_SCHEMA = pa.schema(

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from memlab.db.connection import Connection, Database, registered
 from memlab.db.migrations import apply_migrations
+from memlab.db.mirror import RowMirror
 from memlab.db.rows import (
     EVENT_COLUMNS,
     LLM_CACHE_SCHEMA,
@@ -40,7 +41,9 @@ from memlab.schema import UserMemory
 
 __all__ = ["FailedWrite", "MemoryChange", "SharedFile", "insert_arrow", "open_shared"]
 
-_SMALL_BATCH = 2
+_SMALL_BATCH_VALUES = 64
+MIRROR_ROWS = 100_000
+"""Rows of each of memories and messages kept in process for reads by id (see `RowMirror`)."""
 _LOCK = threading.Lock()
 _BY_FILE: dict[str, SharedFile] = {}
 # Errors a row's content can cause (as opposed to a closed store or a thread conflict).
@@ -69,13 +72,17 @@ class FailedWrite(NamedTuple):
 
 def insert_arrow(cur: duckdb.DuckDBPyConnection, table: str, columns: str, data: Any) -> None:
     """Insert an Arrow table (or DataFrame) into `table` in one statement."""
-    if isinstance(data, pa.Table) and data.num_rows <= _SMALL_BATCH:
-        # Registering an Arrow table costs ~1.5 ms, a parameterized insert ~0.5 ms a row: the
-        # write-behind flush of an agent's single add is mostly this case.
-        names = [c.strip() for c in columns.split(",")]
-        marks = ", ".join("?" * len(names))
-        for row in data.select(names).to_pylist():
-            cur.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+    names = [c.strip() for c in columns.split(",")]
+    if isinstance(data, pa.Table) and data.num_rows * len(names) <= _SMALL_BATCH_VALUES:
+        # Registering an Arrow table costs ~1.5-3 ms, a statement ~0.5 ms plus a little per
+        # value: a few rows go in one multi-row VALUES statement (an agent's single add, the
+        # events of a model's few memory ops).
+        rows = data.select(names).to_pylist()
+        if not rows:
+            return
+        marks = ", ".join([f"({', '.join('?' * len(names))})"] * len(rows))
+        params = [value for row in rows for value in row.values()]
+        cur.execute(f"INSERT INTO {table} ({columns}) VALUES {marks}", params)
         return
     name = f"_batch_{table}"
     with registered(cur, name, data):
@@ -129,6 +136,9 @@ class SharedFile:
         # Per user: (data version the log starts after, one entry per later version).
         self.change_log: dict[str, tuple[int, list[MemoryChange]]] = {}
         self.failed_writes: list[FailedWrite] = []
+        # Memory and message rows by id, as a SELECT returns them (see memlab.db.mirror).
+        self.memory_rows = RowMirror(MIRROR_ROWS)
+        self.message_rows = RowMirror(MIRROR_ROWS)
         self._conn = Connection(database, path=database.path)
 
     def pending_rows(self) -> int:
@@ -202,6 +212,8 @@ class SharedFile:
                 )
             except _ROW_ERRORS as exc:
                 failed.append(FailedWrite(table, row, f"{type(exc).__name__}: {exc}"))
+                if table == "memories" and isinstance(row, tuple):
+                    self.memory_rows.drop(row[1], [row[0]])  # never stored after all
             except StoreError:
                 # Closed, or a conflict that persisted: this row and the rest stay buffered.
                 for _, _, rest in parts[i:]:

@@ -117,6 +117,8 @@ class StoreCore:
         self._newest = shared.newest
         self._versions = shared.versions
         self._change_log = shared.change_log
+        self._memory_rows = shared.memory_rows
+        self._message_rows = shared.message_rows
 
     @property
     def failed_writes(self) -> list[FailedWrite]:
@@ -135,17 +137,27 @@ class StoreCore:
         """Note that `user_id`'s data changed (None: any user's); bumps `data_version`.
 
         Every write path of the store calls this; derived indexes (recall) compare versions
-        to know when to rebuild. `memories=False` says the memories did not change (a run or
-        a summary was written). With `exact=True` the caller describes the whole change to
-        the memories (`removed` ids, then `appended` memories, newest last), and the
-        newest-memories cache is updated in place instead of dropped.
+        to know when to rebuild, and the row mirror (`memlab.db.mirror`) forgets the rows
+        `removed` names, or all of the user's when the change is not described exactly.
+        `memories=False` says the memories did not change (a run or a summary was written).
+        With `exact=True` the caller describes the whole change to the memories (`removed`
+        ids, then `appended` memories, newest last), and the newest-memories cache is updated
+        in place instead of dropped.
         """
         with self._buffer_lock:
             self._versions[user_id] = self._versions.get(user_id, 0) + 1
             if user_id is None:
                 self._newest.clear()
                 self._change_log.clear()
+                self._memory_rows.drop_user(None)
+                self._message_rows.drop_user(None)
                 return
+            if memories and not exact:
+                # A clear, a bulk import: which rows changed is not known here.
+                self._memory_rows.drop_user(user_id)
+                self._message_rows.drop_user(user_id)
+            elif removed:
+                self._memory_rows.drop(user_id, removed)
             self._log_change(user_id, memories, exact, removed, appended)
             cached = self._newest.get(user_id)
             if cached is None or not memories:
@@ -255,6 +267,24 @@ class StoreCore:
 
     def _cur(self) -> duckdb.DuckDBPyConnection:
         self.flush()
+        return self._conn.cursor()
+
+    def _flush_data(self) -> None:
+        """Commit the buffer if it holds memories: all a read or write of user data needs.
+
+        Buffered ledger rows and cache entries do not change what the store's own reads of
+        memories, runs, messages, summaries or vectors return, so they wait for the timer,
+        a full buffer or a full `flush()` (every ledger read, `sql_df`, the lab's cursor): a
+        replay that forwards its ledger between every two reads then commits it in batches
+        instead of once per read.
+        """
+        self._conn.cursor()  # raises the closed-store error
+        if self._shared.pending_memories:
+            self._shared.flush()
+
+    def _data_cur(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor for reading user data (see `_flush_data`)."""
+        self._flush_data()
         return self._conn.cursor()
 
     @property

@@ -59,7 +59,7 @@ class EmbeddingsMixin(StoreCore):
                 "content_hash": pa.array(list(content_hashes), pa.string()),
             }
         )
-        cur = self._cur()
+        cur = self._data_cur()
         cur.register("_wanted_hashes", wanted)
         try:
             found: pa.Table = cur.sql(
@@ -126,7 +126,7 @@ class EmbeddingsMixin(StoreCore):
         """The distinct vector lengths stored for `embedder` (one, or none when it has none)."""
         try:
             rows = (
-                self._cur()
+                self._data_cur()
                 .execute(
                     "SELECT DISTINCT dim FROM embeddings WHERE embedder = ? ORDER BY dim",
                     [embedder],
@@ -153,7 +153,7 @@ class EmbeddingsMixin(StoreCore):
     def _read_only_store(self) -> bool:
         cached: bool | None = getattr(self, "_read_only_cache", None)
         if cached is None:
-            mode = self._cur().execute("SELECT current_setting('access_mode')").fetchall()
+            mode = self._data_cur().execute("SELECT current_setting('access_mode')").fetchall()
             cached = str(mode[0][0]).lower() == "read_only"
             self._read_only_cache = cached
         return cached

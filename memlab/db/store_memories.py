@@ -66,6 +66,7 @@ class MemoriesMixin(StoreCore):
             self._pending_events.append(event)
             self._buffered()
             self.changed(user_id, exact=True, appended=[stored])
+            self._memory_rows.put(user_id, [(row[0], row)])
         return stored
 
     def upsert_memories(
@@ -86,20 +87,21 @@ class MemoriesMixin(StoreCore):
         ids = [m.memory_id for m in stored]
         if len(set(ids)) != len(ids):
             raise ConfigError("upsert_memories got the same memory_id twice; give each memory once")
-        self.flush()
+        self._flush_data()
 
-        def write(cur: duckdb.DuckDBPyConnection) -> None:
+        def write(cur: duckdb.DuckDBPyConnection) -> list[tuple[Any, ...]]:
+            """Write; return every row as now stored (a replaced row keeps its created_at)."""
             # The ownership check reads inside the transaction that writes, so a concurrent
             # delete either happened before (the id is new again) or conflicts and is retried.
             existing = {
-                r[0]: (r[1], r[2])
+                r[0]: (r[1], r[2], r[3])
                 for r in cur.execute(
-                    "SELECT memory_id, user_id, memory FROM memories"
+                    "SELECT memory_id, user_id, memory, created_at FROM memories"
                     " WHERE memory_id IN (SELECT unnest(?))",
                     [ids],
                 ).fetchall()
             }
-            foreign = [i for i, (owner, _) in existing.items() if owner != user_id]
+            foreign = [i for i, (owner, _, _) in existing.items() if owner != user_id]
             if foreign:
                 raise ConfigError(
                     f"memory id {foreign[0]!r} belongs to another user, not {user_id!r}; "
@@ -108,10 +110,15 @@ class MemoriesMixin(StoreCore):
             now = naive_utc(utcnow())
             new_rows: list[tuple[Any, ...]] = []
             changed_rows: list[tuple[Any, ...]] = []
+            written: list[tuple[Any, ...]] = []
             events: list[tuple[Any, ...]] = []
             for m in stored:
                 before = existing.get(m.memory_id or "")
-                (changed_rows if before else new_rows).append(memory_row(user_id, m))
+                row = memory_row(user_id, m)
+                if before:
+                    row = (*row[:6], before[2], row[7])  # the UPDATE keeps created_at
+                (changed_rows if before else new_rows).append(row)
+                written.append(row)
                 events.append(
                     (
                         new_id(),
@@ -137,14 +144,20 @@ class MemoriesMixin(StoreCore):
                         " FROM _changed c WHERE memories.memory_id = c.memory_id"
                     )
             insert_arrow(cur, "memory_events", EVENT_COLUMNS, events_table(events))
+            return written
 
-        self._conn.atomic(write, what=f"upserting {len(stored)} memories of user {user_id!r}")
-        self.changed(
-            user_id,
-            exact=True,
-            removed=[m.memory_id for m in stored if m.memory_id],
-            appended=sorted(stored, key=lambda m: m.updated_at),
+        written = self._conn.atomic(
+            write, what=f"upserting {len(stored)} memories of user {user_id!r}"
         )
+        with self._buffer_lock:
+            self.changed(
+                user_id,
+                exact=True,
+                removed=[m.memory_id for m in stored if m.memory_id],
+                # As stored: a replaced memory keeps its created_at, times come back in UTC.
+                appended=sorted(map(memory_from_row, written), key=lambda m: m.updated_at),
+            )
+            self._memory_rows.put(user_id, [(r[0], r) for r in written])
         return stored
 
     def delete_memory(
@@ -157,7 +170,7 @@ class MemoriesMixin(StoreCore):
         """
         check_user(user_id)
         check_text("memory_id", memory_id)
-        self.flush()
+        self._flush_data()
 
         def delete(cur: duckdb.DuckDBPyConnection) -> UserMemory | None:
             rows = cur.execute(
@@ -190,7 +203,7 @@ class MemoriesMixin(StoreCore):
         where, params = (
             ("", []) if user_id is None else (" WHERE user_id = ?", [check_user(user_id)])
         )
-        self.flush()
+        self._flush_data()
 
         def clear(cur: duckdb.DuckDBPyConnection) -> None:
             cur.execute(
@@ -210,7 +223,7 @@ class MemoriesMixin(StoreCore):
         check_user(user_id)
         check_text("memory_id", memory_id)
         row = (
-            self._cur()
+            self._data_cur()
             .execute(
                 f"SELECT {MEMORY_COLUMNS} FROM memories WHERE memory_id = ? AND user_id = ?",
                 [memory_id, user_id],
@@ -244,7 +257,7 @@ class MemoriesMixin(StoreCore):
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        rows = [memory_from_row(r) for r in self._cur().execute(sql, [user_id]).fetchall()]
+        rows = [memory_from_row(r) for r in self._data_cur().execute(sql, [user_id]).fetchall()]
         return rows[::-1] if order == "newest" else rows
 
     def _newest_memories(self, user_id: str, limit: int) -> list[UserMemory]:
@@ -256,7 +269,7 @@ class MemoriesMixin(StoreCore):
             cached = self._newest.get(user_id)
             if cached is not None and (cached[1] or len(cached[0]) >= limit):
                 return [m.model_copy() for m in cached[0][-limit:]]
-        cur = self._cur()
+        cur = self._data_cur()
         with self._buffer_lock:
             version = self._versions.get(user_id)
         # Fetch a little more than asked, so a few deletes do not send the next call to SQL.
@@ -277,7 +290,7 @@ class MemoriesMixin(StoreCore):
         """How many memories `user_id` has."""
         check_user(user_id)
         row = (
-            self._cur()
+            self._data_cur()
             .execute("SELECT count(*) FROM memories WHERE user_id = ?", [user_id])
             .fetchall()
         )

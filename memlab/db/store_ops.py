@@ -10,8 +10,14 @@ import duckdb
 import pandas as pd
 
 from memlab.db.connection import registered
-from memlab.db.rows import EVENT_COLUMNS, MEMORY_COLUMNS, memory_from_row, naive_utc
-from memlab.db.store_core import StoreCore, check_user
+from memlab.db.rows import (
+    EVENT_COLUMNS,
+    MEMORY_COLUMNS,
+    memories_table,
+    memory_from_row,
+    naive_utc,
+)
+from memlab.db.store_core import StoreCore, check_user, insert_arrow
 from memlab.db.store_memories import insert_events
 from memlab.db.text import check_op, check_text, check_texts
 from memlab.errors import ConfigError
@@ -35,7 +41,7 @@ class OpsMixin(StoreCore):
         for i, op in enumerate(ops):
             check_op(op, where=f"ops[{i}]")
         named = [op.memory_id for op in ops if op.memory_id]
-        self.flush()
+        self._flush_data()
 
         def apply(cur: duckdb.DuckDBPyConnection) -> tuple[list[MemoryEvent], list[Any]]:
             # Ownership is checked inside the transaction that writes: a memory deleted by
@@ -43,46 +49,76 @@ class OpsMixin(StoreCore):
             # unknown) or makes this transaction conflict, and the retry sees it gone.
             found = {
                 r[0]: (r[1], r[2])
-                for r in cur.execute(
-                    "SELECT memory_id, user_id, memory FROM memories"
-                    " WHERE memory_id IN (SELECT unnest(?))",
-                    [named],
-                ).fetchall()
+                for r in (
+                    cur.execute(
+                        "SELECT memory_id, user_id, memory FROM memories"
+                        " WHERE memory_id IN (SELECT unnest(?))",
+                        [named],
+                    ).fetchall()
+                    if named  # a batch of adds only (the usual case) reads nothing
+                    else []
+                )
             }
             events: list[MemoryEvent] = []
             now = utcnow()
+            ts = naive_utc(now)
             deleted: set[str] = set()
+            added: list[tuple[Any, ...]] = []
+            updated: list[str] = []
             for op in ops:
                 event = _check_op(op, user_id, found, deleted)
                 event = event.model_copy(update={"cause": cause, "created_at": now})
                 if event.status == "applied":
-                    _apply(cur, user_id, op, event, now)
+                    if op.op == "add":
+                        added.append(
+                            (
+                                event.memory_id,
+                                user_id,
+                                op.memory,
+                                list(op.topics),
+                                None,
+                                list(op.source_message_ids),
+                                ts,
+                                ts,
+                            )
+                        )
+                    else:
+                        _apply(cur, user_id, op, ts)
+                        if op.op == "update" and op.memory_id:
+                            updated.append(op.memory_id)
                     if op.op == "delete" and op.memory_id:
                         deleted.add(op.memory_id)
                 events.append(event)
+            if added:
+                # One statement for all adds, in op order, so `seq` follows the ops.
+                insert_arrow(cur, "memories", MEMORY_COLUMNS, memories_table(added))
             insert_events(cur, events)
-            written = [
-                e.memory_id
-                for e in events
-                if e.status == "applied" and e.op not in ("noop", "delete") and e.memory_id
-            ]
-            rows = cur.execute(
-                f"SELECT {MEMORY_COLUMNS} FROM memories WHERE memory_id IN (SELECT unnest(?))"
-                " ORDER BY updated_at, seq",
-                [written],
-            ).fetchall()
-            return events, rows
+            # Every written row has updated_at = now, so their order is by seq: the updated
+            # rows (older) first, then the adds as inserted. Only updated rows need reading
+            # back (created_at, and topics or sources the op left as they were).
+            rows = (
+                cur.execute(
+                    f"SELECT {MEMORY_COLUMNS} FROM memories WHERE memory_id IN (SELECT unnest(?))"
+                    " ORDER BY updated_at, seq",
+                    [updated],
+                ).fetchall()
+                if updated
+                else []
+            )
+            return events, [*rows, *added]
 
         events, rows = self._conn.atomic(
             apply, what=f"applying {len(ops)} memory ops for user {user_id!r}"
         )
         applied = [e for e in events if e.status == "applied" and e.op != "noop" and e.memory_id]
-        self.changed(
-            user_id,
-            exact=True,
-            removed=[e.memory_id for e in applied if e.memory_id],
-            appended=[memory_from_row(r) for r in rows],
-        )
+        with self._buffer_lock:
+            self.changed(
+                user_id,
+                exact=True,
+                removed=[e.memory_id for e in applied if e.memory_id],
+                appended=[memory_from_row(r) for r in rows],
+            )
+            self._memory_rows.put(user_id, [(r[0], tuple(r)) for r in rows])
         return events
 
     def import_memories_df(
@@ -150,7 +186,7 @@ class OpsMixin(StoreCore):
                 pick("updated_at", "$now", "TIMESTAMP"),
             ]
         )
-        self.flush()
+        self._flush_data()
         now = naive_utc(utcnow())
         source = self._conn.cursor()
 
@@ -229,16 +265,9 @@ def _check_op(
     )
 
 
-def _apply(
-    cur: duckdb.DuckDBPyConnection, user_id: str, op: MemoryOp, event: MemoryEvent, now: datetime
-) -> None:
-    ts = naive_utc(now)
-    if op.op == "add":
-        cur.execute(
-            f"INSERT INTO memories ({MEMORY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [event.memory_id, user_id, op.memory, op.topics, None, op.source_message_ids, ts, ts],
-        )
-    elif op.op == "update":
+def _apply(cur: duckdb.DuckDBPyConnection, user_id: str, op: MemoryOp, ts: datetime) -> None:
+    """Run an update or a delete (adds are inserted together, after the loop)."""
+    if op.op == "update":
         cur.execute(
             # An op that names no topics or sources keeps the memory's own.
             "UPDATE memories SET memory = ?, topics = coalesce(?, topics),"

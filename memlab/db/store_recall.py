@@ -3,7 +3,8 @@
 Recall indexes a corpus in process and keeps the index in step with the store by diffing a
 cheap snapshot (id, fingerprint of the text, timestamp) against what it indexed; the text and
 its content hash are read only for new or changed items. Hits are then read back by id, so a
-deleted item can never come back from a stale index.
+deleted item can never come back from a stale index; memories and messages the store wrote or
+read lately are served from its in-process row mirror (`memlab.db.mirror`), the rest by query.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, Literal, NamedTuple
 
 import pyarrow as pa
 
+from memlab.db.mirror import RowMirror
 from memlab.db.rows import (
     MEMORY_COLUMNS,
     MESSAGE_COLUMNS,
@@ -115,7 +117,7 @@ class RecallMixin(StoreCore):
         q = _corpus_sql(corpus)
         params = self._corpus_params(user_id, corpus, roles, include_history)
         return (
-            self._cur()
+            self._data_cur()
             .sql(
                 f"SELECT {q.id} AS item_id, hash({q.text}) AS fingerprint,"
                 f" epoch_us({q.ts}) AS ts_us FROM {q.source}{q.filters} ORDER BY {q.order}",
@@ -156,7 +158,7 @@ class RecallMixin(StoreCore):
         """
         # Which items count is the snapshot's business: the ids come from it.
         q = _corpus_sql(corpus)
-        cur = self._cur()
+        cur = self._data_cur()
         ids = pa.table({"item_id": pa.array(list(item_ids), pa.string())})
         cur.register("_recall_ids", ids)
         try:
@@ -171,34 +173,57 @@ class RecallMixin(StoreCore):
 
     def get_memories_by_ids(self, user_id: str, memory_ids: Sequence[str]) -> list[UserMemory]:
         """The user's memories with these ids, in the order given; unknown ids are skipped."""
-        rows = self._rows_by_ids(
+        found = self._rows_by_ids(
             f"SELECT {MEMORY_COLUMNS} FROM memories WHERE user_id = ? AND memory_id",
             user_id,
             memory_ids,
+            self._memory_rows,
         )
-        found = {r[0]: r for r in rows}
         return [memory_from_row(found[i]) for i in memory_ids if i in found]
 
     def get_messages_by_ids(self, user_id: str, message_ids: Sequence[str]) -> list[Message]:
         """The user's messages with these ids, in the order given; unknown ids are skipped."""
-        rows = self._rows_by_ids(
+        found = self._rows_by_ids(
             f"SELECT {MESSAGE_COLUMNS} FROM messages WHERE user_id = ? AND message_id",
             user_id,
             message_ids,
+            self._message_rows,
         )
-        found = {r[0]: r for r in rows}
         return [message_from_row(found[i]) for i in message_ids if i in found]
 
-    def _rows_by_ids(self, head: str, user_id: str, ids: Sequence[str]) -> list[Any]:
+    def _rows_by_ids(
+        self, head: str, user_id: str, ids: Sequence[str], mirror: RowMirror
+    ) -> dict[str, tuple[Any, ...]]:
+        """Rows by id: from the in-process mirror, and the ones it lacks from the table.
+
+        Recall reads its hits here several times per question, and a query costs ~2-5 ms:
+        the mirror (see `memlab.db.mirror`) holds what the store wrote or read lately, exactly
+        as the table has it, so most reads need no query and no flush.
+        """
         check_user(user_id)
         unique = list(dict.fromkeys(ids))
         if not unique:
-            return []
-        cur = self._cur()
-        if len(unique) <= _MAX_INLINE_IDS:
-            marks = ", ".join("?" * len(unique))
-            return cur.execute(f"{head} IN ({marks})", [user_id, *unique]).fetchall()
-        return cur.execute(f"{head} IN (SELECT unnest(?))", [user_id, unique]).fetchall()
+            return {}
+        if self.closed:
+            self._conn.cursor()  # raises the closed-store error
+        with self._buffer_lock:
+            version = self.data_version(user_id)
+            found, missing = mirror.get(user_id, unique)
+        if not missing:
+            return found
+        cur = self._data_cur()
+        if len(missing) <= _MAX_INLINE_IDS:
+            marks = ", ".join("?" * len(missing))
+            rows = cur.execute(f"{head} IN ({marks})", [user_id, *missing]).fetchall()
+        else:
+            rows = cur.execute(f"{head} IN (SELECT unnest(?))", [user_id, missing]).fetchall()
+        read = [(r[0], tuple(r)) for r in rows]
+        with self._buffer_lock:
+            # A write that raced the read leaves the mirror as it is rather than stale.
+            if self.data_version(user_id) == version:
+                mirror.put(user_id, read)
+        found.update(read)
+        return found
 
     def list_messages(
         self,
@@ -224,7 +249,7 @@ class RecallMixin(StoreCore):
         )
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        rows = [message_from_row(r) for r in self._cur().execute(sql, params).fetchall()]
+        rows = [message_from_row(r) for r in self._data_cur().execute(sql, params).fetchall()]
         return rows[::-1] if order == "newest" else rows
 
     def summary_sources(self, user_id: str, session_ids: Sequence[str]) -> dict[str, list[str]]:
@@ -238,7 +263,7 @@ class RecallMixin(StoreCore):
         if not wanted:
             return {}
         rows = (
-            self._cur()
+            self._data_cur()
             .execute(
                 "SELECT s.session_id, m.message_id FROM summaries s"
                 " JOIN runs r ON r.user_id = s.user_id AND (list_contains(s.run_ids, r.run_id)"
