@@ -191,7 +191,7 @@ class MemoryManager:
             proposal,
             request.handles,
             _default_sources(messages, self.include_assistant),
-            {m.id for m in messages},
+            {m.id: m for m in messages},
         )
 
     async def aupdate_memory_task(
@@ -224,7 +224,7 @@ class MemoryManager:
         proposal = Proposal(
             parsed.value, parsed.call_id, parsed.usage, parsed.call_ids, prompt.label
         )
-        return self._apply(db, user_id, proposal, handles, [], set())
+        return self._apply(db, user_id, proposal, handles, [], {})
 
     def _apply(
         self,
@@ -233,9 +233,12 @@ class MemoryManager:
         proposal: Proposal,
         handles: Handles,
         default: list[str],
-        known: set[str],
+        known: dict[str, Message],
     ) -> ExtractionResult:
-        ops = [_with_sources(handles.resolve(op), default, known) for op in proposal.ops]
+        ops = [
+            _with_origin(_with_sources(handles.resolve(op), default, set(known)), known)
+            for op in proposal.ops
+        ]
         events = db.apply_ops(user_id, ops, cause=proposal.cause) if ops else []
         applied = [
             op.model_copy(update={"memory_id": event.memory_id})
@@ -289,3 +292,17 @@ def _with_sources(op: MemoryOp, default: list[str], known: set[str]) -> MemoryOp
         return op
     cited = [i for i in op.source_message_ids if i in known]
     return op.model_copy(update={"source_message_ids": cited or list(default)})
+
+
+def _with_origin(op: MemoryOp, known: dict[str, Message]) -> MemoryOp:
+    # The memory keeps the words it came from and the time they were said: a replayed
+    # conversation's memories then carry its dates, not the replay's clock.
+    sources = [known[i] for i in op.source_message_ids if i in known]
+    if op.op not in ("add", "update") or not sources:
+        return op
+    update: dict[str, object] = {}
+    if op.input is None:
+        update["input"] = "\n".join(m.content for m in sources)
+    if op.at is None:
+        update["at"] = max(m.created_at for m in sources)
+    return op.model_copy(update=update)

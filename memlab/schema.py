@@ -172,6 +172,16 @@ class MemoryOp(_Record):
     """Messages the op came from."""
     reason: str | None = None
     """Why the op was rejected, when it was."""
+    input: str | None = None
+    """The words the op came from (its source messages' text), stored as the memory's `input`."""
+    at: datetime | None = None
+    """When the change happened (the newest source message's time, UTC); None means now.
+    A replayed conversation keeps its own dates this way, so recency means conversation time."""
+
+    @field_validator("at")
+    @classmethod
+    def _utc_at(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else _as_utc(value)
 
 
 class MemoryEvent(_Record):

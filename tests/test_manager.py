@@ -231,3 +231,23 @@ def test_mem0_style_facts_cite_handles_and_carry_their_date(db: DuckDbMemoryDb) 
     assert [(op.op, op.memory_id, op.source_message_ids) for op in result.ops] == [
         ("update", porto, ["turn-c"])
     ]
+
+
+@pytest.mark.parametrize("strategy", ["agno-v2", "single-pass-json", "mem0-style"])
+def test_memories_keep_the_words_and_the_time_they_came_from(
+    db: DuckDbMemoryDb, strategy: str
+) -> None:
+    said = datetime(2023, 5, 8, 14, 30, tzinfo=UTC)
+    message = Message(
+        id="turn-z", role="user", content="I adopted a cat named Miso.", created_at=said
+    )
+    manager = MemoryManager(LLM(db=db), prompt=strategy)
+    result = run_sync(manager.acreate_memories(db, [message], user_id=USER))
+    assert result.ops
+    stored = db.list_memories(USER)
+    assert stored, "the offline model kept nothing"
+    for memory in stored:
+        assert memory.created_at == said
+        assert memory.updated_at == said
+        assert memory.input == "I adopted a cat named Miso."
+        assert memory.source_message_ids == ["turn-z"]

@@ -69,6 +69,8 @@ class OpsMixin(StoreCore):
                 event = _check_op(op, user_id, found, deleted)
                 event = event.model_copy(update={"cause": cause, "created_at": now})
                 if event.status == "applied":
+                    # A replayed op carries its conversation time; a live one happens now.
+                    op_ts = naive_utc(op.at) if op.at is not None else ts
                     if op.op == "add":
                         added.append(
                             (
@@ -76,14 +78,14 @@ class OpsMixin(StoreCore):
                                 user_id,
                                 op.memory,
                                 list(op.topics),
-                                None,
+                                op.input,
                                 list(op.source_message_ids),
-                                ts,
-                                ts,
+                                op_ts,
+                                op_ts,
                             )
                         )
                     else:
-                        _apply(cur, user_id, op, ts)
+                        _apply(cur, user_id, op, op_ts)
                         if op.op == "update" and op.memory_id:
                             updated.append(op.memory_id)
                     if op.op == "delete" and op.memory_id:
@@ -271,11 +273,13 @@ def _apply(cur: duckdb.DuckDBPyConnection, user_id: str, op: MemoryOp, ts: datet
         cur.execute(
             # An op that names no topics or sources keeps the memory's own.
             "UPDATE memories SET memory = ?, topics = coalesce(?, topics),"
+            " input = coalesce(?, input),"
             " source_message_ids = coalesce(?, source_message_ids), updated_at = ?"
             " WHERE memory_id = ? AND user_id = ?",
             [
                 op.memory,
                 op.topics or None,
+                op.input,
                 op.source_message_ids or None,
                 ts,
                 op.memory_id,

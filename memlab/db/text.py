@@ -78,6 +78,7 @@ def check_op(op: MemoryOp, *, where: str = "op") -> None:
     """Check the text fields of a model-proposed op."""
     check_text(f"{where}.memory_id", op.memory_id)
     check_text(f"{where}.memory", op.memory)
+    check_text(f"{where}.input", op.input)
     check_texts(f"{where}.topics", op.topics)
     check_texts(f"{where}.source_message_ids", op.source_message_ids)
 
