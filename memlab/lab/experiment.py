@@ -316,6 +316,8 @@ def _ingest_label(ingest: IngestSpec, summary: SummarySpec) -> str:
     tail = summary.label or summary.trigger + "".join(
         f"={v}" for v in summary.trigger_options().values()
     )
+    if not summary.label and summary.mode != "full":
+        tail += f"/{summary.mode}"  # full vs incremental must not share a label
     return f"{base}+{tail}"
 
 

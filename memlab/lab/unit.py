@@ -138,6 +138,9 @@ class _Replay:
         self.probe_rows: list[dict[str, Any]] = []
         self.control_rows: list[dict[str, Any]] = []
         self.empty_recall: dict[str, bool] = {vid: True for vid, _ in plan.recalls}
+        # Answer and judge jobs of earlier probe moments, still running while later sessions
+        # are ingested (they read only their recall results, taken before the next ingest).
+        self.pending: list[asyncio.Future[Any]] = []
         self.probe_index = {p.id: i for i, p in enumerate(plan.conversation.probes)}
         self.sessions = in_time_order(plan.conversation)
 
@@ -230,8 +233,24 @@ class _Replay:
                 jobs.append(self._row(probe, variant_id, rv, hits, repeat, answer_llm, judge_llm))
             if judge_llm is not None and exp.judge is not None and exp.judge.sanity:
                 jobs.extend(self._controls(p, repeat, judge_llm) for p in probes)
-        await asyncio.gather(*jobs)
-        self.on_probes(len(probes))
+        if not jobs:  # no answer stage: the rows are written by now
+            self.on_probes(len(probes))
+            return
+        batch = asyncio.gather(*jobs)
+        count = len(probes)
+        batch.add_done_callback(lambda _: self.on_probes(count))
+        self.pending.append(batch)
+
+    def cancel(self) -> None:
+        """Stop the answer and judge jobs still running (the unit is being abandoned)."""
+        for batch in self.pending:
+            batch.cancel()
+        self.pending = []
+
+    async def settle(self) -> None:
+        """Wait for every answer and judge job started by `probe_moment`."""
+        pending, self.pending = self.pending, []
+        await asyncio.gather(*pending)
 
     async def _row(
         self,
@@ -357,6 +376,7 @@ async def replay_unit(
             try:
                 await replay.ingest_session(index)
             except BudgetExceeded:
+                replay.cancel()
                 raise
             except ModelCallError as exc:
                 error = exc
@@ -369,6 +389,8 @@ async def replay_unit(
             if index in moments:
                 await replay.probe_moment(moments[index])
             models.ledger.forward()  # a checkpoint: see AttributingLedger.forward
+        await replay.settle()
+        models.ledger.forward()
     n_memories, n_summaries, memory_tokens, cited = replay.stored()
     kind = plan.ingest.ingest.kind
     if kind == "messages":
