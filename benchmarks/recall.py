@@ -1,9 +1,11 @@
 """Recall latency and index build time at 1k, 10k and 100k memories of one user (issue 4).
 
 Targets at 100k (p50, query embedding included): last_n <= 2 ms, bm25 <= 20 ms, semantic
-(static embedder) <= 25 ms, hybrid <= 40 ms; index build / embedding of 100k memories <= 10 s.
+(static embedder) <= 25 ms, hybrid <= 40 ms, also with every option of issue 12 on (a 400-token
+budget, window=1, session scores, temporal, date and speaker expansion); index build /
+embedding of 100k memories <= 10 s.
 Memories are short sentences from templates (names, places, jobs, hobbies, food, pets,
-relatives), imported with distinct ascending timestamps; queries are questions about randomly
+relatives), imported 20 per day (one "session" per day); queries are questions about randomly
 drawn memories ("Where does Ana live?"). Every figure goes through `Memory.recall` as a caller
 would, strategy construction and reading the hits back from the store included.
 
@@ -106,18 +108,31 @@ def timed(fn) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - t
 
 
+# Every option of issue 12 at once: a budget, windows, session scores, time, expansion.
+ALL_OPTIONS: dict[str, object] = {
+    "budget_tokens": 400,
+    "window": 1,
+    "session_weight": 0.5,
+    "temporal": True,
+    "expand": ["date", "speaker"],
+}
 STRATEGIES: list[tuple[str, dict[str, object]]] = [
     ("last_n", {}),
     ("bm25", {}),
     ("semantic", {"embedder": "static"}),
     ("hybrid", {"embedder": "static"}),
     ("recency", {"embedder": "static", "half_life_days": 30}),
+    ("bm25", ALL_OPTIONS),
+    ("hybrid", {"embedder": "static", **ALL_OPTIONS}),
+    ("recommended", {"budget_tokens": 400, "temporal": True, "expand": ["date", "speaker"]}),
 ]
 
 
 def run_size(size: int, n_queries: int, folder: Path) -> list[dict[str, object]]:
     pairs = corpus_pairs(size, seed=size)
-    stamps = pd.date_range("2024-01-01", periods=size, freq="min")
+    # Memories of one "session" share a timestamp (20 a day), so windows and session scores
+    # have sessions to work with (memories without source messages are grouped by time).
+    stamps = pd.date_range("2024-01-01", periods=size // 20 + 1, freq="D").repeat(20)[:size]
     frame = pd.DataFrame(
         {"memory": [m for m, _ in pairs], "created_at": stamps, "updated_at": stamps}
     )
@@ -156,7 +171,9 @@ def run_size(size: int, n_queries: int, folder: Path) -> list[dict[str, object]]
         rows.append(
             {
                 "size": size,
-                "strategy": strategy,
+                "strategy": strategy + (" + every option" if "window" in options else "")
+                if strategy != "recommended"
+                else "recommended + temporal, date",
                 "p50 ms": round(pct(samples, 50), 2),
                 "p95 ms": round(pct(samples, 95), 2),
                 "p50 after an add ms": round(pct(after_add, 50), 2),

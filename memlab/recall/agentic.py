@@ -26,6 +26,7 @@ from memlab.recall.base import (
     hit_from_memory,
     register_strategy,
 )
+from memlab.recall.budget import check_budget, take_within_budget
 from memlab.schema import Usage
 
 __all__ = ["AgenticResult", "AgenticSearch"]
@@ -67,6 +68,8 @@ class AgenticSearch:
         prompt: Prompt name.
         max_candidates: Show at most this many memories, the most similar by words; None shows
             all of them, as agno does (input tokens then grow with the store).
+        budget_tokens: Keep the picked memories, in the model's order, while their text fits
+            this many cl100k tokens (None: no budget).
     """
 
     name = "agentic"
@@ -77,6 +80,7 @@ class AgenticSearch:
         *,
         prompt: str = "agentic-search",
         max_candidates: int | None = None,
+        budget_tokens: int | None = None,
     ) -> None:
         if llm is None:
             raise ConfigError(
@@ -88,6 +92,7 @@ class AgenticSearch:
         self.llm = LLM(llm) if isinstance(llm, str) else llm
         self.prompt = prompt
         self.max_candidates = max_candidates
+        self.budget_tokens = check_budget(budget_tokens)
         self.dropped_total = 0
         """How many made-up ids this strategy has dropped so far."""
         self.last_result: AgenticResult | None = None
@@ -95,7 +100,14 @@ class AgenticSearch:
 
     def describe(self) -> dict[str, object]:
         """The options that rebuild this strategy (the model by its litellm string)."""
-        return {"llm": self.llm.model, "prompt": self.prompt, "max_candidates": self.max_candidates}
+        options: dict[str, object] = {
+            "llm": self.llm.model,
+            "prompt": self.prompt,
+            "max_candidates": self.max_candidates,
+        }
+        if self.budget_tokens is not None:  # recorded only when set, as older results were
+            options["budget_tokens"] = self.budget_tokens
+        return options
 
     def search(
         self,
@@ -163,6 +175,7 @@ class AgenticSearch:
             elif memory_id not in chosen:
                 chosen.append(memory_id)
         hits = [hit_from_memory(by_id[i], 1.0 / rank) for rank, i in enumerate(chosen[:limit], 1)]
+        hits = take_within_budget(hits, self.budget_tokens)
         self.dropped_total += len(dropped)
         result = AgenticResult(hits, dropped, parsed.usage, parsed.call_ids)
         self.last_result = result

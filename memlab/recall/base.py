@@ -45,6 +45,7 @@ _BUILTIN_MODULES = (
     "memlab.recall.ranked",
     "memlab.recall.fusion",
     "memlab.recall.agentic",
+    "memlab.recall.recommended",
 )
 
 

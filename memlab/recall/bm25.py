@@ -109,6 +109,52 @@ class Bm25Index:
             out[docs] += idf * tf / (tf + norm)
         return out
 
+    def group_scores(
+        self,
+        query: str,
+        live: NDArray[np.bool_],
+        groups: NDArray[np.int64],
+        n_groups: int,
+        *,
+        k1: float = 1.5,
+        b: float = 0.75,
+    ) -> NDArray[np.float64]:
+        """BM25 of each group of rows (a session) as one document made of its live rows.
+
+        Computed from the row postings (term frequencies and lengths summed per group), so
+        it equals BM25 over the concatenated texts and needs no second index.
+
+        Args:
+            query: The query text.
+            live: Which rows count, length `n`.
+            groups: The group of each row, length `n` (-1: in no group).
+            n_groups: Number of groups (codes are `0..n_groups-1`).
+            k1: Term-frequency saturation.
+            b: Length normalization.
+        """
+        out = np.zeros(n_groups, np.float64)
+        member = live[: self.n] & (groups[: self.n] >= 0)
+        lengths = np.bincount(
+            groups[: self.n][member], weights=self._lengths[member], minlength=n_groups
+        )
+        n_live = int(np.count_nonzero(lengths))
+        if n_live == 0:
+            return out
+        avg_len = float(lengths.sum()) / n_live or 1.0
+        for term in dict.fromkeys(tokenize(query, stem=self.stem)):
+            tid = self._vocab.get(term)
+            if tid is None:
+                continue
+            docs = self._docs[tid]
+            keep = member[docs]
+            if not keep.any():
+                continue
+            tf = np.bincount(groups[docs[keep]], weights=self._tfs[tid][keep], minlength=n_groups)
+            df = int(np.count_nonzero(tf))
+            idf = np.log(1.0 + (n_live - df + 0.5) / (df + 0.5))
+            out += idf * tf / (tf + k1 * (1.0 - b + b * lengths / avg_len))
+        return out
+
     def extend(
         self, db: object, texts: Sequence[str], hashes: Sequence[str], live: NDArray[np.bool_]
     ) -> None:

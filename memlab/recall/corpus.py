@@ -200,6 +200,11 @@ class CorpusIndex:
         for view in self._views.values():
             view.compact(keep)
 
+    def drop_views(self, which: Callable[[Any], bool]) -> None:
+        """Forget the views whose key `which` accepts (e.g. superseded expanded indexes)."""
+        for key in [k for k in self._views if which(k)]:
+            del self._views[key]
+
     def view(self, key: Hashable, factory: Callable[[], V], db: MemoryDb) -> V:
         """The view stored under `key` (made by `factory` on first use), caught up to all rows."""
         view = self._views.get(key)

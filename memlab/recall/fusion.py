@@ -12,12 +12,15 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TypeVar
 
+import numpy as np
+
 from memlab.db.base import MemoryDb
 from memlab.errors import ConfigError
-from memlab.recall.base import Corpus, RecallHit, check_search, register_strategy
-from memlab.recall.corpus import open_index
-from memlab.recall.items import hits_by_id
+from memlab.recall.base import Corpus, RecallHit, register_strategy
+from memlab.recall.corpus import CorpusIndex
+from memlab.recall.pipeline import Query, Scored, ranked_search
 from memlab.recall.ranked import KeywordOptions, SemanticOptions, top_rows
+from memlab.recall.sessions import SessionMap
 
 __all__ = ["Hybrid", "rrf_fuse"]
 
@@ -94,22 +97,42 @@ class Hybrid(KeywordOptions, SemanticOptions):
         over: Corpus = "memories",
     ) -> list[RecallHit]:
         """Return the `limit` best fused items for `query`, scored by RRF."""
-        text = check_search(self.name, query=query, limit=limit, over=over, needs_query=True)
-        depth = max(self.candidates, limit)
-        with open_index(db, self.corpus_key(user_id, over)) as index:
-            keyword = self.keyword_scores(index, db, text)
-            cosine = self.cosine_scores(index, db, text)
-            fused = rrf_fuse(
-                [
-                    top_rows(
-                        keyword, index.live, depth, positive_only=True, times=index.times
-                    ).tolist(),
-                    top_rows(
-                        cosine, index.live, depth, positive_only=False, times=index.times
-                    ).tolist(),
-                ],
-                weights=self.weights,
-                k=self.k,
-            )
-            ranked = [(index.ids[row], score) for row, score in fused[:limit]]
-        return hits_by_id(db, user_id, over, ranked)
+        return ranked_search(
+            self,
+            db,
+            user_id=user_id,
+            query=query,
+            limit=limit,
+            over=over,
+            scorer=lambda i, d, q, s: self.fused_scores(i, d, q, s, max(self.candidates, limit)),
+            session_scorer=self.session_scores,
+        )
+
+    def fused_scores(
+        self,
+        index: CorpusIndex,
+        db: MemoryDb,
+        query: Query,
+        sessions: SessionMap | None,
+        depth: int,
+    ) -> Scored:
+        """RRF score of every row (0 for rows in neither ranking's top `depth`)."""
+        keyword = self.keyword_scores(index, db, query, sessions)
+        cosine = self.cosine_scores(index, db, query)
+        fused = rrf_fuse(
+            [
+                top_rows(
+                    keyword, index.live, depth, positive_only=True, times=index.times
+                ).tolist(),
+                top_rows(
+                    cosine, index.live, depth, positive_only=False, times=index.times
+                ).tolist(),
+            ],
+            weights=self.weights,
+            k=self.k,
+        )
+        scores = np.zeros(index.n, np.float64)
+        if fused:
+            rows, values = zip(*fused, strict=True)
+            scores[list(rows)] = values
+        return Scored(scores, True)

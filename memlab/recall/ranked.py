@@ -6,7 +6,7 @@ and reads the top `limit` items back from the store. Ties go to the newer item.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
@@ -16,12 +16,13 @@ from numpy.typing import NDArray
 
 from memlab.db.base import MemoryDb
 from memlab.errors import ConfigError
-from memlab.recall.base import Corpus, RecallHit, check_search, register_strategy
+from memlab.recall.base import Corpus, RecallHit, register_strategy
 from memlab.recall.bm25 import Bm25Index
-from memlab.recall.corpus import CorpusIndex, open_index
+from memlab.recall.corpus import CorpusIndex
 from memlab.recall.embedders import Embedder
-from memlab.recall.items import hits_by_id
-from memlab.recall.strategies import CorpusOptions
+from memlab.recall.expansion import ExpandedBm25, expansion_text, keys_signature
+from memlab.recall.pipeline import Query, RankOptions, Scored, ranked_search, to_utc, top_rows
+from memlab.recall.sessions import SessionMap
 from memlab.recall.vectors import (
     VectorView,
     attach_store,
@@ -34,40 +35,8 @@ __all__ = ["Bm25", "KeywordOptions", "Recency", "Semantic", "SemanticOptions", "
 _DAY_S = 86_400.0
 
 
-def top_rows(
-    scores: NDArray[np.float64] | NDArray[np.float32],
-    live: NDArray[np.bool_],
-    k: int,
-    *,
-    positive_only: bool,
-    times: NDArray[np.float64] | None = None,
-) -> NDArray[np.int64]:
-    """The `k` live rows with the highest scores, best first.
-
-    Equal scores go to the newer item: the later of `times` (when given), then the later row.
-    With `positive_only`, rows scoring 0 or less are no hits (BM25: no query term matched).
-    """
-    mask = live & (scores > 0) if positive_only else live
-    rows = np.flatnonzero(mask)
-    stamps = times[rows] if times is not None else np.zeros(rows.size)
-    if rows.size > k:
-        values = scores[rows]
-        kth = np.partition(values, rows.size - k)[rows.size - k]
-        above = values > kth
-        tied = np.flatnonzero(values == kth)
-        tied = tied[np.lexsort((-rows[tied], -stamps[tied]))][: k - int(above.sum())]
-        chosen = np.concatenate((np.flatnonzero(above), tied))
-        rows, stamps = rows[chosen], stamps[chosen]
-    order = np.lexsort((-rows, -stamps, -scores[rows]))
-    return rows[order].astype(np.int64)
-
-
-def _ranked(index: CorpusIndex, rows: NDArray[np.int64], scores: Any) -> list[tuple[str, float]]:
-    return [(index.ids[r], float(scores[r])) for r in rows]
-
-
 @dataclass(frozen=True, kw_only=True)
-class KeywordOptions(CorpusOptions):
+class KeywordOptions(RankOptions):
     """BM25 options (Lucene variant; see `memlab.recall.bm25`).
 
     Attributes:
@@ -87,14 +56,47 @@ class KeywordOptions(CorpusOptions):
         if not 0 <= self.b <= 1:
             raise ConfigError(f"b must be between 0 and 1, got {self.b!r}")
 
-    def keyword_scores(self, index: CorpusIndex, db: MemoryDb, query: str) -> NDArray[np.float64]:
+    def keyword_view(
+        self, index: CorpusIndex, db: MemoryDb, sessions: SessionMap | None
+    ) -> Bm25Index:
+        """The BM25 postings of the mirror, with the rows' expansion keys when asked for."""
+        keys = self.index_keys()
+        if not keys:
+            return index.view(("bm25", self.stem), lambda: Bm25Index(stem=self.stem), db)
+
+        def keys_of(row: int) -> str:
+            return expansion_text(row, keys, index.times, sessions)
+
+        view_key = ("bm25+", self.stem, keys, keys_signature(keys, sessions))
+        index.drop_views(lambda k: k[:3] == view_key[:3] and k != view_key)
+        view = index.view(view_key, lambda: ExpandedBm25(keys_of, stem=self.stem), db)
+        view.keys_of = keys_of  # rows appended later take the current session map
+        return view
+
+    def keyword_scores(
+        self, index: CorpusIndex, db: MemoryDb, query: Query, sessions: SessionMap | None
+    ) -> NDArray[np.float64]:
         """BM25 score of every row of the mirror."""
-        view = index.view(("bm25", self.stem), lambda: Bm25Index(stem=self.stem), db)
-        return view.scores(query, index.live, k1=self.k1, b=self.b)
+        view = self.keyword_view(index, db, sessions)
+        return view.scores(query.keywords, index.live, k1=self.k1, b=self.b)
+
+    def session_scores(
+        self, index: CorpusIndex, db: MemoryDb, query: Query, sessions: SessionMap
+    ) -> NDArray[np.float64]:
+        """BM25 of each session as one document (its rows, with their expansion keys)."""
+        view = self.keyword_view(index, db, sessions)
+        return view.group_scores(
+            query.keywords,
+            index.live,
+            sessions.session,
+            len(sessions.session_ids),
+            k1=self.k1,
+            b=self.b,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
-class SemanticOptions(CorpusOptions):
+class SemanticOptions(RankOptions):
     """Embedding options.
 
     Attributes:
@@ -116,13 +118,27 @@ class SemanticOptions(CorpusOptions):
             )
         object.__setattr__(self, "embedder_options", dict(self.embedder_options))
 
-    def cosine_scores(self, index: CorpusIndex, db: MemoryDb, query: str) -> NDArray[np.float32]:
+    def cosine_scores(
+        self, index: CorpusIndex, db: MemoryDb, query: Query, sessions: SessionMap | None = None
+    ) -> NDArray[np.float32]:
         """Cosine similarity of the query to every row (vectors made or read as needed)."""
         embedder = resolve_embedder(self.embedder, self.embedder_options)
         attach_store(embedder, db)  # before `dim`, which an API embedder may ask its model
         key = ("vectors", embedder.name, int(embedder.dim))
         view = index.view(key, lambda: VectorView(embedder), db)
-        return view.query(query, db)
+        return view.query(query.text, db)
+
+    def session_scores(
+        self, index: CorpusIndex, db: MemoryDb, query: Query, sessions: SessionMap
+    ) -> NDArray[np.float64]:
+        """Sessions are scored by keywords (BM25 with its defaults), whatever ranks the rows."""
+        keyword = KeywordOptions(
+            roles=self.roles,
+            include_history=self.include_history,
+            expand=self.expand,
+            temporal=self.temporal,
+        )
+        return keyword.session_scores(index, db, query, sessions)
 
 
 @register_strategy("bm25")
@@ -146,15 +162,15 @@ class Bm25(KeywordOptions):
         over: Corpus = "memories",
     ) -> list[RecallHit]:
         """Return the best BM25 matches for `query`, best first, scored by BM25."""
-        return _ranked_search(
+        return ranked_search(
             self,
             db,
             user_id=user_id,
             query=query,
             limit=limit,
             over=over,
-            scorer=self.keyword_scores,
-            positive_only=True,
+            scorer=lambda i, d, q, s: Scored(self.keyword_scores(i, d, q, s), True),
+            session_scorer=self.session_scores,
         )
 
 
@@ -179,29 +195,16 @@ class Semantic(SemanticOptions):
         over: Corpus = "memories",
     ) -> list[RecallHit]:
         """Return the `limit` items most similar to `query`, scored by cosine similarity."""
-        return _ranked_search(
+        return ranked_search(
             self,
             db,
             user_id=user_id,
             query=query,
             limit=limit,
             over=over,
-            scorer=self.cosine_scores,
-            positive_only=False,
+            scorer=lambda i, d, q, s: Scored(self.cosine_scores(i, d, q, s), False),
+            session_scorer=self.session_scores,
         )
-
-
-def _utc(value: datetime | str | None) -> datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError as exc:
-            raise ConfigError(f"now must be an ISO 8601 time, got {value!r}") from exc
-    if not isinstance(value, datetime):
-        raise ConfigError(f"now must be a datetime or ISO 8601 text, got {value!r}")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @register_strategy("recency")
@@ -227,7 +230,7 @@ class Recency(SemanticOptions):
         super().__post_init__()
         if not self.half_life_days > 0:
             raise ConfigError(f"half_life_days must be > 0, got {self.half_life_days!r}")
-        object.__setattr__(self, "now", _utc(self.now))
+        object.__setattr__(self, "now", to_utc(self.now))
 
     def search(
         self,
@@ -241,12 +244,14 @@ class Recency(SemanticOptions):
         """Return the `limit` items with the best decayed similarity to `query`."""
         now = (self.now or datetime.now(UTC)).timestamp()
 
-        def decayed(index: CorpusIndex, db: MemoryDb, text: str) -> NDArray[np.float64]:
-            cosine = self.cosine_scores(index, db, text)
+        def decayed(
+            index: CorpusIndex, db: MemoryDb, q: Query, sessions: SessionMap | None
+        ) -> Scored:
+            cosine = self.cosine_scores(index, db, q)
             age_days = np.maximum(now - index.times, 0.0) / _DAY_S
-            return np.maximum(cosine, 0.0) * 0.5 ** (age_days / self.half_life_days)
+            return Scored(np.maximum(cosine, 0.0) * 0.5 ** (age_days / self.half_life_days), False)
 
-        return _ranked_search(
+        return ranked_search(
             self,
             db,
             user_id=user_id,
@@ -254,29 +259,5 @@ class Recency(SemanticOptions):
             limit=limit,
             over=over,
             scorer=decayed,
-            positive_only=False,
+            session_scorer=self.session_scores,
         )
-
-
-Scorer = Callable[[CorpusIndex, MemoryDb, str], Any]
-
-
-def _ranked_search(
-    strategy: CorpusOptions,
-    db: MemoryDb,
-    *,
-    user_id: str,
-    query: str | None,
-    limit: int,
-    over: Corpus,
-    scorer: Scorer,
-    positive_only: bool,
-) -> list[RecallHit]:
-    """Score every live item of the corpus with `scorer` and read the top `limit` back."""
-    name = type(strategy).name
-    text = check_search(name, query=query, limit=limit, over=over, needs_query=True)
-    with open_index(db, strategy.corpus_key(user_id, over)) as index:
-        scores = scorer(index, db, text)
-        rows = top_rows(scores, index.live, limit, positive_only=positive_only, times=index.times)
-        ranked = _ranked(index, rows, scores)
-    return hits_by_id(db, user_id, over, ranked)

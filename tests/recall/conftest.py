@@ -1,4 +1,5 @@
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -7,6 +8,7 @@ from numpy.typing import NDArray
 from memlab import Memory
 from memlab.db import DuckDbMemoryDb
 from memlab.recall.embedders import Embedder, default_embedder
+from memlab.schema import Message, Run, UserMemory
 
 
 @pytest.fixture
@@ -48,3 +50,60 @@ def counting() -> CountingEmbedder:
 def counting_cls() -> type[CountingEmbedder]:
     """The class itself, for tests that need several or a subclass."""
     return CountingEmbedder
+
+
+# A two-session chat of user "ana" (windows, budgets, recommended).
+DAY1 = datetime(2024, 3, 1, 10, tzinfo=UTC)
+DAY2 = datetime(2024, 5, 20, 9, tzinfo=UTC)
+
+SESSIONS = {
+    "s1": (
+        DAY1,
+        [
+            ("user", "Ana", "I finally adopted a dog last weekend."),
+            ("assistant", "Assistant", "Congratulations! What is the name?"),
+            ("user", "Ana", "We called him Biscuit, after the cookies."),
+            ("assistant", "Assistant", "Biscuit is a lovely name."),
+            ("user", "Ana", "My sister Lena helped me pick him at the shelter."),
+            ("assistant", "Assistant", "That sounds like a good day."),
+        ],
+    ),
+    "s2": (
+        DAY2,
+        [
+            ("user", "Ana", "Work has been busy, the bakery opened a second shop."),
+            ("assistant", "Assistant", "Where is the new shop?"),
+            ("user", "Ana", "It is in Porto, near the river."),
+            ("assistant", "Assistant", "Porto is beautiful in May."),
+        ],
+    ),
+}
+
+
+def store_chat(db: DuckDbMemoryDb, *, verbatim: bool = False) -> None:
+    for sid, (when, turns) in SESSIONS.items():
+        messages = [
+            Message(id=f"{sid}:t{i}", role=role, name=name, content=text, created_at=when)
+            for i, (role, name, text) in enumerate(turns, 1)
+        ]
+        db.add_runs([Run(run_id=f"{sid}:r1", session_id=sid, user_id="ana", messages=messages)])
+        if verbatim:
+            db.upsert_memories(
+                "ana",
+                [
+                    UserMemory(
+                        memory_id=f"m-{m.id}",
+                        memory=f"{m.name}: {m.content}",
+                        source_message_ids=[m.id],
+                        created_at=when,
+                        updated_at=when,
+                    )
+                    for m in messages
+                ],
+            )
+
+
+@pytest.fixture
+def chat_store() -> Callable[..., None]:
+    """`store_chat`, for tests that fill a store of their own."""
+    return store_chat
