@@ -3,10 +3,10 @@
 It replays the test split of `datasets/memlab-synthetic-v1.jsonl` (14 conversations, 602
 probes) through a grid of memory designs: four ingests (raw messages only; every turn stored
 verbatim; facts extracted with the `agno-v2` and the `single-pass-json` prompts), each with
-a summary at session end, crossed with four recall strategies (`bm25`, `semantic`, `hybrid`,
-`last_n`, k = 10) over the raw messages for the `messages` ingest and over the stored
-memories otherwise: 16 variants. Results go to `results/demo.duckdb`, the report and its
-plots to `results/report.md`.
+a summary at session end, crossed with five recall strategies (`bm25`, `semantic`, `hybrid`,
+`last_n` and memlab's tuned `recommended`, k = 10) over the raw messages for the `messages`
+ingest and over the stored memories otherwise: 20 variants. Results go to
+`results/demo.duckdb`, the report and its plots to `results/report.md`.
 
 Offline (the default) every model is `memlab/offline`, memlab's rule-based baseline, and the
 answer and judge stages are off: the scores that need no model (evidence recall, answer in
@@ -44,7 +44,10 @@ __all__ = [
 DEMO_DATASET = "datasets/memlab-synthetic-v1.jsonl"
 """The bundled dataset, relative to the repository root."""
 
-_RECALL = [{"strategy": s, "k": 10} for s in ("bm25", "semantic", "hybrid", "last_n")]
+# `recommended` is memlab's tuned offline recall (docs/recall.md), beside the textbook four.
+_RECALL = [
+    {"strategy": s, "k": 10} for s in ("bm25", "semantic", "hybrid", "last_n", "recommended")
+]
 
 DEMO_GRID: dict[str, Any] = {
     "name": "demo",

@@ -24,7 +24,7 @@ INGESTS = [
     "extract:agno-v2+session_end",
     "extract:single-pass-json+session_end",
 ]
-STRATEGIES = ["bm25", "semantic", "hybrid", "last_n"]
+STRATEGIES = ["bm25", "semantic", "hybrid", "last_n", "recommended"]
 LABELS = [f"{INGESTS[0]} · {s}/messages@10" for s in STRATEGIES] + [
     f"{i} · {s}@10" for i in INGESTS[1:] for s in STRATEGIES
 ]
@@ -114,7 +114,7 @@ def test_the_toml_holds_the_same_grid() -> None:
         v.recall_id for v in demo.recall_variants()
     ]
     assert {v.variant_id for v in demo.variants()} <= {v.variant_id for v in toml.variants()}
-    assert len(demo.variants()) == 16 and demo.answer is None and demo.judge is None
+    assert len(demo.variants()) == 20 and demo.answer is None and demo.judge is None
 
 
 def test_a_model_turns_answer_and_judge_on_for_every_stage() -> None:

@@ -11,7 +11,7 @@ def register(sub: Any) -> None:
     """Add the `demo` subcommand to `sub` (argparse subparsers)."""
     parser: argparse.ArgumentParser = sub.add_parser(
         "demo",
-        help="replay the bundled dataset through 16 memory designs, print scores, write a report",
+        help="replay the bundled dataset through 20 memory designs, print scores, write a report",
         description="Replay the test split of the bundled synthetic dataset through a grid of "
         "ingest x recall designs into RESULTS/demo.duckdb, print the summary table and write "
         "RESULTS/report.md with its plots. Offline by default; MEMLAB_MODEL=<litellm model> "
