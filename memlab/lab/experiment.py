@@ -93,6 +93,7 @@ class RecallVariant:
     k: int
     label: str
     settings: dict[str, Any]
+    budget_tokens: int | None = None
 
 
 @dataclass(frozen=True)
@@ -205,15 +206,18 @@ class Experiment(BaseModel):
         return list(out.values())
 
     def recall_variants(self) -> list[RecallVariant]:
-        """Every recall variant (one per k), in config order, duplicates merged."""
+        """Every recall variant (one per k and budget), in config order, duplicates merged."""
         out: dict[str, RecallVariant] = {}
         for spec in self.recall:
             for k in spec.ks():
-                settings = spec.settings(k)
-                rid = stable_id("r-", settings)
-                if rid not in out:
-                    label = (spec.label or _recall_label(spec, k)).replace("{k}", str(k))
-                    out[rid] = RecallVariant(rid, spec, k, label, settings)
+                for budget in spec.budgets():
+                    settings = spec.settings(k, budget)
+                    rid = stable_id("r-", settings)
+                    if rid not in out:
+                        label = (spec.label or _recall_label(spec, k)).replace("{k}", str(k))
+                        if budget is not None:
+                            label += f"/{budget}t"
+                        out[rid] = RecallVariant(rid, spec, k, label, settings, budget)
         return list(out.values())
 
     def variants(self) -> list[Variant]:

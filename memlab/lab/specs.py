@@ -162,6 +162,9 @@ class RecallSpec(_Spec):
     """Further keyword options of the strategy (e.g. `weights` of `hybrid`)."""
     label: str | None = None
     """A name for tables and plots (`{k}` is replaced by k); does not change the id."""
+    budget_tokens: int | list[int] | None = None
+    """Context budget in tokens (cl100k, as the ledger counts): items are taken in rank order
+    while they fit, at most k of them; a list makes one variant per budget. None: k alone."""
     ingest: list[Literal["messages", "verbatim", "extract"]] | None = None
     """Cross this setting only with these ingest kinds (e.g. recall over messages for the
     `messages` ingest only); None for every ingest whose corpus fits."""
@@ -193,10 +196,32 @@ class RecallSpec(_Spec):
                 raise ValueError("strategy 'agentic' recalls over memories only")
             return self
         try:  # fail now, not after an hour of extraction
-            get_strategy(self.strategy, **self.strategy_options())
+            budget = self.budgets()[0]
+            extra = {} if budget is None else {"budget_tokens": budget}
+            get_strategy(self.strategy, **self.strategy_options(), **extra)
         except ConfigError as exc:
             raise ValueError(str(exc)) from exc
         return self
+
+    @field_validator("budget_tokens")
+    @classmethod
+    def _budget(cls, value: int | list[int] | None) -> int | list[int] | None:
+        budgets = value if isinstance(value, list) else [value] if value is not None else []
+        if (isinstance(value, list) and not value) or any(b < 1 for b in budgets):
+            raise ValueError(
+                f"budget_tokens must be a positive integer or a non-empty list of them, got {value}"
+            )
+        return value
+
+    def budgets(self) -> list[int | None]:
+        """The budgets of the sweep ([None] when the spec sets none)."""
+        if self.budget_tokens is None:
+            return [None]
+        return (
+            list(self.budget_tokens)
+            if isinstance(self.budget_tokens, list)
+            else [self.budget_tokens]
+        )
 
     def ks(self) -> list[int]:
         """The k values of the sweep."""
@@ -209,9 +234,11 @@ class RecallSpec(_Spec):
             options["embedder"] = self.embedder
         return options
 
-    def settings(self, k: int) -> dict[str, Any]:
+    def settings(self, k: int, budget: int | None = None) -> dict[str, Any]:
         """The settings that define one variant of this recall spec."""
         out: dict[str, Any] = {"strategy": self.strategy, "over": self.over, "k": k}
+        if budget is not None:  # absent otherwise, so ids without budgets do not change
+            out["budget_tokens"] = budget
         if self.embedder is not None:
             out["embedder"] = self.embedder
         if self.strategy == "agentic":

@@ -131,6 +131,8 @@ class _Replay:
         for group in by_key.values():
             spec = group[0][1].spec
             options = spec.strategy_options()
+            if group[0][1].budget_tokens is not None:  # the budget is part of the group's key
+                options["budget_tokens"] = group[0][1].budget_tokens
             if spec.strategy == "agentic":
                 options["llm"] = models.get(spec.model or OFFLINE_MODEL)
             self.sweeps.append((get_strategy(spec.strategy, **options), group))
