@@ -92,6 +92,8 @@ class OpenAIServer:
         self._steps: deque[Step] = deque()
         self._requests: list[RecordedRequest] = []
         self._counter = 0
+        self._in_flight = 0
+        self._max_in_flight = 0
         self._stopping = threading.Event()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -180,6 +182,25 @@ class OpenAIServer:
             step = self._steps.popleft() if self._steps else None
         return step if step is not None else self.default(body)
 
+    @property
+    def max_in_flight(self) -> int:
+        """The most requests this server has held in their `latency_s` delay at once.
+
+        Tests of client concurrency assert on it instead of on wall-clock time.
+        """
+        return self._max_in_flight
+
+    def _delay(self) -> bool:
+        """Hold a request for `latency_s`, counting it in flight; False when stopping."""
+        with self._lock:
+            self._in_flight += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
+        try:
+            return self._wait(self.latency_s)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
     def _wait(self, seconds: float) -> bool:
         """Sleep up to `seconds`; False when the server is stopping."""
         if seconds <= 0:
@@ -222,7 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Serve `/v1/models`."""
         owner = self.owner
         self._receive(None)
-        if not owner._wait(owner.latency_s):
+        if not owner._delay():
             return
         if self.path.rstrip("/") in ("/v1/models", "/models"):
             model = {"id": "test-model", "object": "model", "created": 0, "owned_by": "memlab"}
@@ -241,7 +262,7 @@ class _Handler(BaseHTTPRequestHandler):
             parsed = None
         body = parsed if isinstance(parsed, dict) else None
         number = self._receive(body)
-        if not owner._wait(owner.latency_s):
+        if not owner._delay():
             return
         path = self.path.split("?", 1)[0].rstrip("/")
         if path not in ("/v1/chat/completions", "/v1/embeddings"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 
 import pytest
@@ -66,9 +65,7 @@ def test_cache_hit_replays_answer_keeps_original_cost_and_skips_the_server(
     llm = LLM("openai/priced-model", db=db, api_base=server.base_url, api_key="sk-test")
     server.script(Reply("Hello Ana!", prompt_tokens=100, completion_tokens=10))
     first = llm.complete(HELLO, purpose="answer")
-    started = time.perf_counter()
     second = llm.complete(HELLO, purpose="answer")
-    elapsed = time.perf_counter() - started
 
     assert len(server.requests) == 1
     assert second.text == first.text == "Hello Ana!"
@@ -81,7 +78,6 @@ def test_cache_hit_replays_answer_keeps_original_cost_and_skips_the_server(
     assert rows["input_tokens"].tolist() == [100, 100]
     assert rows["cost_usd"].tolist() == pytest.approx([0.12, 0.12])
     assert rows["request_hash"].nunique() == 1
-    assert elapsed < 0.05
     # Only calls that reached the model count against budgets.
     assert llm.spent.calls == 1
 
@@ -183,10 +179,9 @@ def test_max_concurrency_bounds_calls_in_flight(db: DuckDbMemoryDb) -> None:
         async def four() -> None:
             await asyncio.gather(*(llm.acomplete(HELLO, purpose="answer") for _ in range(4)))
 
-        started = time.perf_counter()
         run_sync(four())  # memlab's own loop, as the sync surface uses
-        elapsed = time.perf_counter() - started
-    assert 0.4 <= elapsed < 0.75  # two waves of two
+    assert len(slow.requests) == 4
+    assert slow.max_in_flight == 2  # two waves of two, never more at once
 
 
 def test_constructor_checks_its_options() -> None:

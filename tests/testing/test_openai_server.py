@@ -256,16 +256,15 @@ def test_hang_then_answers(server: OpenAIServer) -> None:
 
 
 def test_hang_does_not_block_other_requests(server: OpenAIServer) -> None:
-    server.script(Hang(0.8, then=Reply("late")))
+    server.script(Hang(3.0, then=Reply("late")))
     late: list[Answer] = []
     hung = threading.Thread(target=lambda: late.append(chat(server)), daemon=True)
     hung.start()
     while not server.requests:
         time.sleep(0.01)
-    started = time.monotonic()
     assert chat(server).json()["choices"][0]["message"]["content"] == "ok"
-    assert time.monotonic() - started < 0.5
-    hung.join(timeout=5)
+    assert not late  # answered while the hung request still waits
+    hung.join(timeout=10)
     assert late[0].json()["choices"][0]["message"]["content"] == "late"
 
 
@@ -424,13 +423,11 @@ def test_embeddings_are_deterministic_unit_vectors() -> None:
 
 
 def test_latency_is_served_concurrently() -> None:
-    with OpenAIServer(latency_s=0.2) as server:
-        started = time.monotonic()
-        with ThreadPoolExecutor(max_workers=32) as pool:
-            answers = list(pool.map(lambda _: chat(server), range(32)))
-        elapsed = time.monotonic() - started
+    with OpenAIServer(latency_s=0.2) as server, ThreadPoolExecutor(max_workers=32) as pool:
+        answers = list(pool.map(lambda _: chat(server), range(32)))
     assert [a.status for a in answers] == [200] * 32
-    assert 0.2 <= elapsed < 1.5
+    # Held at once, not one after another (a busy machine may start a few late).
+    assert server.max_in_flight >= 8
 
 
 # -- each step through a real litellm call --------------------------------------------------
