@@ -29,6 +29,7 @@ same settings give the same id on any machine; labels are for people and do not 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import tomllib
@@ -62,6 +63,7 @@ __all__ = [
     "RecallVariant",
     "SummarySpec",
     "Variant",
+    "file_sha256",
     "load_experiment",
     "stable_id",
 ]
@@ -181,7 +183,7 @@ class Experiment(BaseModel):
             # `memlab replay` reach one file by different relative paths and share units.
             data = self.dataset.model_dump(exclude={"limit", "path"})
             file = Path(self.dataset.path)
-            data["dataset_sha256"] = _file_sha256(file) if file.is_file() else self.dataset.path
+            data["dataset_sha256"] = file_sha256(file) if file.is_file() else self.dataset.path
         stages = {
             "answer": self.answer.model_dump() if self.answer else None,
             "judge": self.judge.model_dump() if self.judge else None,
@@ -343,7 +345,18 @@ def _where(loc: tuple[int | str, ...]) -> str:
     return out or "(top level)"
 
 
-def _file_sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
+    """The sha256 of a file's bytes, read once per content (keyed by size and mtime).
+
+    Experiment ids and provenance both name a dataset by it; a multi-GB file is hashed once.
+    """
+    resolved = Path(path).resolve()
+    stat = resolved.stat()
+    return _file_sha256(resolved, stat.st_size, stat.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _file_sha256(path: Path, size: int, mtime_ns: int) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -12,34 +12,20 @@ import hashlib
 import importlib.metadata
 import json
 import platform
-from pathlib import Path
 from typing import Any
 
 from memlab.lab.dataset import Dataset
-from memlab.lab.experiment import DatasetRef, Experiment
+from memlab.lab.experiment import DatasetRef, Experiment, file_sha256
+from memlab.lab.locomo import LOCOMO_CATEGORIES
 
 __all__ = ["LOCOMO_CATEGORIES", "dataset_sha256", "load_experiment_dataset", "provenance"]
-
-LOCOMO_CATEGORIES = {
-    "1": "multi-hop",
-    "2": "temporal",
-    "3": "open-domain",
-    "4": "single-hop",
-    "5": "adversarial",
-}
-"""LoCoMo's own category ids (mem0's harness relabels them; memlab keeps LoCoMo's)."""
 
 
 def dataset_sha256(experiment: Experiment, dataset: Dataset) -> str:
     """The sha256 of the dataset file, or of the in-memory dataset's canonical JSON."""
-    digest = hashlib.sha256()
     if isinstance(experiment.dataset, DatasetRef):
-        with Path(experiment.dataset.path).open("rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-    else:
-        digest.update(dataset.model_dump_json().encode())
-    return digest.hexdigest()
+        return file_sha256(experiment.dataset.path)
+    return hashlib.sha256(dataset.model_dump_json().encode()).hexdigest()
 
 
 def load_experiment_dataset(experiment: Experiment) -> Dataset:
