@@ -25,7 +25,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,11 +37,17 @@ import pandas as pd
 from memlab.db import DuckDbMemoryDb
 from memlab.lab.dataset import Conversation, Dataset
 from memlab.lab.dataset_io import load_dataset
-from memlab.lab.replay_ingest import Namespace, runs_of, turn_id_of
+from memlab.lab.replay_ingest import (
+    Namespace,
+    in_time_order,
+    probe_moments,
+    runs_of,
+    turn_id_of,
+    verbatim_memories,
+)
 from memlab.lab.stats import cluster_bootstrap
 from memlab.recall import get_strategy
 from memlab.recall.budget import context_tokens
-from memlab.schema import UserMemory
 
 DATASET = Path(__file__).resolve().parents[1] / "datasets" / "memlab-synthetic-v1.jsonl"
 LIMIT = 500
@@ -83,21 +89,6 @@ class Row:
     ms: float
 
 
-def _verbatim(user_id: str, runs: Iterable[Any]) -> list[UserMemory]:
-    return [
-        UserMemory(
-            memory_id=f"{user_id}/{m.id}",
-            memory=f"{m.name}: {m.content}",
-            source_message_ids=[m.id],
-            created_at=m.created_at,
-            updated_at=m.created_at,
-        )
-        for run in runs
-        for m in run.messages
-        if m.content.strip()
-    ]
-
-
 def evaluate_conversation(
     conversation: Conversation,
     variants: dict[str, tuple[str, dict[str, Any]]],
@@ -109,23 +100,22 @@ def evaluate_conversation(
     db = DuckDbMemoryDb(":memory:")
     user_id = f"{conversation.id}/all"
     namespace = Namespace(user_id, None)
-    index = {s.id: i for i, s in enumerate(conversation.sessions)}
-    last = len(conversation.sessions) - 1
-    moments: dict[int, list[Any]] = {}
-    for probe in conversation.probes:
-        if probe.evidence:
-            moments.setdefault(index.get(probe.asked_after or "", last), []).append(probe)
+    # Probes without evidence (abstention) have no evidence recall to score.
+    moments = {
+        i: [p for p in probes if p.evidence] for i, probes in probe_moments(conversation).items()
+    }
     strategies = {
         (label, b): get_strategy(name, budget_tokens=b, **options)
         for label, (name, options) in variants.items()
         for b in budgets
     }
     rows: list[Row] = []
-    for i, session in enumerate(conversation.sessions):
+    for i, session in enumerate(in_time_order(conversation)):
         runs = list(runs_of(conversation, session, namespace, user_id))
         db.add_runs(runs)
         if over == "memories":
-            db.upsert_memories(user_id, _verbatim(user_id, runs), cause="verbatim")
+            memories = [m for run in runs for m in verbatim_memories(namespace, run)]
+            db.upsert_memories(user_id, memories, cause="verbatim")
         for probe in moments.get(i, []):
             for (label, budget), strategy in strategies.items():
                 started = time.perf_counter()
