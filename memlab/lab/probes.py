@@ -26,6 +26,7 @@ from memlab.llm._litellm import count_tokens
 from memlab.llm.client import LLM
 from memlab.llm.qa import answer_question, judge_answer
 from memlab.recall.base import RecallHit, RecallStrategy
+from memlab.recall.budget import SEPARATOR
 
 __all__ = [
     "Recalled",
@@ -128,7 +129,8 @@ async def recall_sweep(
             if k
         ]
         hits = interleave(per_namespace, variant.k)
-        context = "\n".join(h.text for h in hits)
+        # The context as recall budgets count it, so `budget_tokens` and `context_tokens` agree.
+        context = SEPARATOR.join(h.text for h in hits)
         turn_ids: dict[str, None] = {}
         for hit in hits:
             for message_id in hit.source_message_ids:
