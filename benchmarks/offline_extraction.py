@@ -39,14 +39,14 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 from memlab import Memory
 from memlab.db import DuckDbMemoryDb
 from memlab.llm import LLM
-from memlab.llm.offline_eval import (
+from memlab.llm.offline.eval import (
     CorpusCase,
     CorpusScore,
     load_corpus,
     rules_memories,
     score_corpus,
 )
-from memlab.llm.offline_rules import answer, decide_ops, extract_facts, summarize
+from memlab.llm.offline.rules import answer, decide_ops, extract_facts, summarize
 from memlab.llm.prompt import get_prompt
 from memlab.llm.sections import render_block, render_items, render_turns
 from memlab.llm.tools import MEMORY_TOOLS

@@ -2,12 +2,13 @@
 
 For every conversation of a split, the turns are stored session by session as messages (and,
 with `--over memories`, also as verbatim memories "Speaker: text" citing their turn, as the
-lab's `verbatim` ingest does), with the lab's deterministic ids (`memlab.lab.replay_ingest`).
+lab's `verbatim` ingest does), with the lab's deterministic ids
+(`memlab.lab.running.replay_ingest`).
 Each probe is asked at its moment (after its `asked_after` session) through the strategy's
 `search`, with a token budget and a generous `limit`, and scores evidence recall any: 1 when
 a recalled item's provenance includes one of the probe's evidence turns. Probes without
 evidence (abstention) are not scored. Intervals are the lab's 95% cluster bootstrap by
-conversation (`memlab.lab.stats.cluster_bootstrap`).
+conversation (`memlab.lab.analysis.stats.cluster_bootstrap`).
 
 This drives `Memory`'s store and strategies directly instead of the lab runner: the same
 ingest and provenance mapping, without answer or judge stages, so a full table takes about a
@@ -35,9 +36,10 @@ import numpy as np
 import pandas as pd
 
 from memlab.db import DuckDbMemoryDb
-from memlab.lab.dataset import Conversation, Dataset
-from memlab.lab.dataset_io import load_dataset
-from memlab.lab.replay_ingest import (
+from memlab.lab.analysis.stats import cluster_bootstrap
+from memlab.lab.data.dataset import Conversation, Dataset
+from memlab.lab.data.dataset_io import load_dataset
+from memlab.lab.running.replay_ingest import (
     Namespace,
     in_time_order,
     probe_moments,
@@ -45,7 +47,6 @@ from memlab.lab.replay_ingest import (
     turn_id_of,
     verbatim_memories,
 )
-from memlab.lab.stats import cluster_bootstrap
 from memlab.recall import get_strategy
 from memlab.recall.budget import context_tokens
 

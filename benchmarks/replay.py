@@ -30,10 +30,10 @@ from typing import Any
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 os.environ.setdefault("OPENAI_API_KEY", "none")  # the local test server takes any key
 
-from memlab.lab.experiment import Experiment, build_experiment
-from memlab.lab.results import Results
-from memlab.lab.runner import replay
-from memlab.lab.scorers import token_f1_locomo
+from memlab.lab.analysis.results import Results
+from memlab.lab.analysis.scorers import token_f1_locomo
+from memlab.lab.running.experiment import Experiment, build_experiment
+from memlab.lab.running.runner import replay
 from memlab.llm.client import LLM
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,8 +26,8 @@ from typing import Any
 import pandas as pd
 from recall_quality import DATASET, evaluate_conversation
 
-from memlab.lab.dataset import Conversation
-from memlab.lab.dataset_io import load_dataset
+from memlab.lab.data.dataset import Conversation
+from memlab.lab.data.dataset_io import load_dataset
 
 BUDGETS = (200, 400, 800)
 

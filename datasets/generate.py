@@ -26,7 +26,7 @@ from synth_conversation import build
 from synth_persona import draw_persona
 from synth_probes import probes
 
-from memlab.lab.dataset import (
+from memlab.lab.data.dataset import (
     FORMAT_NAME,
     FORMAT_VERSION,
     Attachment,

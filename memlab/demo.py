@@ -29,7 +29,7 @@ from typing import Any, TextIO
 import pandas as pd
 
 from memlab.errors import DatasetError
-from memlab.lab.experiment import Experiment, build_experiment
+from memlab.lab.running.experiment import Experiment, build_experiment
 
 __all__ = [
     "DEMO_DATASET",
@@ -64,7 +64,7 @@ DEMO_GRID: dict[str, Any] = {
     # Every ingest stores the raw messages; recall over them is run once, under `messages`.
     "recall": [*_RECALL, *({**r, "over": "messages", "ingest": ["messages"]} for r in _RECALL)],
 }
-"""The demo's experiment, as `memlab.lab.experiment.build_experiment` takes it."""
+"""The demo's experiment, as `memlab.lab.running.experiment.build_experiment` takes it."""
 
 # The scores the printed table shows, strongest first; those with no values are left out.
 _MAIN_SCORES = {
@@ -212,9 +212,9 @@ def run_demo(
         StoreError: another process holds the results file.
     """
     from memlab.db.duckdb_store import DuckDbMemoryDb
-    from memlab.lab.report import write_report
-    from memlab.lab.runner import replay
-    from memlab.lab.tables import create_tables, finished_units
+    from memlab.lab.analysis.report import write_report
+    from memlab.lab.running.runner import replay
+    from memlab.lab.running.tables import create_tables, finished_units
 
     write = (out or sys.stdout).write
     experiment = demo_experiment(dataset=dataset, model=model, api_base=api_base, limit=limit)
@@ -271,7 +271,7 @@ def _closing(db_path: Path, report_path: Path, *, model: str | None, units_run: 
         )
     lines += [
         "",
-        f"results: {db_path}  (in Python: memlab.lab.results.open_results({str(db_path)!r}))",
+        f"results: {db_path}  (in Python: memlab.lab.open_results({str(db_path)!r}))",
         f"report:  {report_path}  (PNG plots next to it)",
         "notebooks: `make lab` opens JupyterLab on notebooks/ (it installs the notebook "
         "extras first)",

@@ -21,7 +21,7 @@ import pandas as pd
 from memlab.schema import MemoryEvent, MemoryOp, SessionSummary, Usage
 
 if TYPE_CHECKING:
-    from memlab.lab.analysis import ResultsLike
+    from memlab.lab.analysis.summary import ResultsLike
 
 __all__ = [
     "SessionSummaries",
@@ -227,7 +227,7 @@ def results_html(results: ResultsLike) -> str:
     The table shows the strongest score that ran (as plots do), then answer-in-context and
     evidence recall (any) when they ran; `summary_df()` has every score.
     """
-    from memlab.lab.analysis import PREFERRED_SCORES, summarize
+    from memlab.lab.analysis.summary import PREFERRED_SCORES, summarize
 
     probes = results.probes_df()
     units = results.units_df()

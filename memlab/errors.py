@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from memlab.lab.dataset import Problem
+    from memlab.lab.data.dataset import Problem
 
 __all__ = [
     "BudgetExceeded",

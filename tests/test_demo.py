@@ -13,8 +13,8 @@ from memlab.commands.demo import register
 from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.demo import DEMO_DATASET, DemoResult, demo_experiment, find_dataset, run_demo
 from memlab.errors import DatasetError
-from memlab.lab.experiment import load_experiment
-from memlab.lab.results import open_results
+from memlab.lab.analysis.results import open_results
+from memlab.lab.running.experiment import load_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from memlab.display import SessionSummaries, clip, short_date, short_id
-from memlab.lab.dataset import Conversation, Dataset, Participant, Probe, Session, Turn
-from memlab.lab.experiment import build_experiment
-from memlab.lab.results import open_results
-from memlab.lab.runner import replay
+from memlab.lab.analysis.results import open_results
+from memlab.lab.data.dataset import Conversation, Dataset, Participant, Probe, Session, Turn
+from memlab.lab.running.experiment import build_experiment
+from memlab.lab.running.runner import replay
 from memlab.manager import ExtractionResult
 from memlab.memory import Memory
 from memlab.recall.hits import RecallHits

@@ -7,9 +7,9 @@ import json
 import sys
 from typing import Any
 
-from memlab.lab.dataset import Problem
+from memlab.lab.data.dataset import Problem
 
-# The same as `memlab.lab.dataset_io.FORMATS` (a test pins it); kept here so that `--help`
+# The same as `memlab.lab.data.dataset_io.FORMATS` (a test pins it); kept here so that `--help`
 # does not import the lab.
 _FORMATS = ("auto", "native", "locomo", "longmemeval")
 
@@ -49,8 +49,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from memlab.lab.dataset_io import load_dataset
-    from memlab.lab.dataset_stats import dataset_stats
+    from memlab.lab.data.dataset_io import load_dataset
+    from memlab.lab.data.dataset_stats import dataset_stats
 
     stats = dataset_stats(load_dataset(args.path, format=args.format, strict=False))
     if args.json:
@@ -82,7 +82,7 @@ def _print_problems(problems: list[Problem], out: Any) -> None:
 
 def _validate(args: argparse.Namespace) -> int:
     from memlab.errors import DatasetError
-    from memlab.lab.dataset_io import load_dataset
+    from memlab.lab.data.dataset_io import load_dataset
 
     try:
         dataset = load_dataset(args.path, format=args.format, strict=True)
@@ -101,7 +101,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from memlab.lab.dataset_io import load_dataset, save_dataset
+    from memlab.lab.data.dataset_io import load_dataset, save_dataset
 
     dataset = load_dataset(args.path, format=args.format, strict=args.strict)
     if dataset.problems:

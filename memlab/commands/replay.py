@@ -37,8 +37,8 @@ def register(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from memlab.lab.experiment import load_experiment
-    from memlab.lab.runner import replay
+    from memlab.lab.running.experiment import load_experiment
+    from memlab.lab.running.runner import replay
 
     experiment = load_experiment(args.config).with_overrides(
         model=args.model,

@@ -28,8 +28,8 @@ def register(sub: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from memlab.lab.report import write_report
-    from memlab.lab.results import open_results
+    from memlab.lab.analysis.report import write_report
+    from memlab.lab.analysis.results import open_results
 
     db = Path(args.db)
     results = open_results(db, experiment_id=args.experiment)

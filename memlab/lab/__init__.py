@@ -1,13 +1,24 @@
 """The replay lab: recorded conversations, experiment grids, the runner, scores and frames.
 
-What notebooks and scripts need is here: load a dataset, build or load an experiment,
-`replay` it into a DuckDB file, and read the `Results` frames (`summary_df`, `probes_df`,
-`compare`, `pareto`), plots (`memlab.lab.plots`) and `write_report`.
+What notebooks and scripts need is here: load a dataset, build or load an experiment (from
+TOML, or from the spec classes), `replay` it into a DuckDB file, and read the `Results`
+frames (`summary_df`, `probes_df`, `compare`, `pareto`), `plots` and `write_report`. The
+wings are subpackages: `memlab.lab.data`, `memlab.lab.running`, `memlab.lab.analysis`.
 """
 
-from memlab.lab.analysis import pareto, summarize
-from memlab.lab.compare import Comparison, compare
-from memlab.lab.dataset import (
+from memlab.lab.analysis import (
+    SCORERS,
+    Comparison,
+    Results,
+    compare,
+    get_scorer,
+    open_results,
+    pareto,
+    plots,
+    summarize,
+    write_report,
+)
+from memlab.lab.data import (
     Attachment,
     Conversation,
     Dataset,
@@ -16,26 +27,40 @@ from memlab.lab.dataset import (
     Problem,
     Session,
     Turn,
+    load_dataset,
+    save_dataset,
 )
-from memlab.lab.dataset_io import load_dataset, save_dataset
-from memlab.lab.experiment import Experiment, build_experiment, load_experiment
-from memlab.lab.report import write_report
-from memlab.lab.results import Results, open_results
-from memlab.lab.runner import replay
-from memlab.lab.scorers import SCORERS, get_scorer
+from memlab.lab.running import (
+    AnswerSpec,
+    DatasetRef,
+    Experiment,
+    IngestSpec,
+    JudgeSpec,
+    RecallSpec,
+    SummarySpec,
+    build_experiment,
+    load_experiment,
+    replay,
+)
 
 __all__ = [
     "SCORERS",
+    "AnswerSpec",
     "Attachment",
     "Comparison",
     "Conversation",
     "Dataset",
+    "DatasetRef",
     "Experiment",
+    "IngestSpec",
+    "JudgeSpec",
     "Participant",
     "Probe",
     "Problem",
+    "RecallSpec",
     "Results",
     "Session",
+    "SummarySpec",
     "Turn",
     "build_experiment",
     "compare",
@@ -44,6 +69,7 @@ __all__ = [
     "load_experiment",
     "open_results",
     "pareto",
+    "plots",
     "replay",
     "save_dataset",
     "summarize",

@@ -34,7 +34,7 @@ def litellm() -> Any:
             os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
             import litellm as lib
 
-            from memlab.llm.offline import OfflineModel
+            from memlab.llm.offline.model import OfflineModel
 
             lib.suppress_debug_info = True
             providers = [p for p in lib.custom_provider_map if p.get("provider") != "memlab"]

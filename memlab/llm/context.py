@@ -26,7 +26,7 @@ _B = 0.75
 @lru_cache(maxsize=200_000)
 def words_of(text: str) -> tuple[str, ...]:
     """Stemmed content words of a text plus its attribute token (cached: re-scored often)."""
-    from memlab.llm import offline_rules as rules  # the rule engine's words, on first use
+    from memlab.llm.offline import rules  # the rule engine's words, on first use
 
     words = [rules.stem_word(w) for w in rules.tokenize_words(text) if w not in rules.STOPWORDS]
     attribute = rules.attribute_of(text)

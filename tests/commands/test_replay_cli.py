@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from memlab.cli import main
-from memlab.lab.dataset import Dataset
-from memlab.lab.dataset_io import save_dataset
-from memlab.lab.results import open_results
+from memlab.lab.analysis.results import open_results
+from memlab.lab.data.dataset import Dataset
+from memlab.lab.data.dataset_io import save_dataset
 
 CONFIG = """
 name = "cli"

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from memlab.cli import main
-from memlab.lab.dataset import Conversation, Dataset, Participant, Probe, Session, Turn
-from memlab.lab.experiment import build_experiment
-from memlab.lab.runner import replay
+from memlab.lab.data.dataset import Conversation, Dataset, Participant, Probe, Session, Turn
+from memlab.lab.running.experiment import build_experiment
+from memlab.lab.running.runner import replay
 
 
 def _dataset() -> Dataset:

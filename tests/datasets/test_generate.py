@@ -25,7 +25,7 @@ _spec.loader.exec_module(generate)
 import synth_phrases  # noqa: E402
 from synth_dates import WEEKDAYS, elapsed, spellings  # noqa: E402
 
-from memlab.lab.dataset import Conversation  # noqa: E402
+from memlab.lab.data.dataset import Conversation  # noqa: E402
 
 COMMITTED = ROOT / "datasets" / "memlab-synthetic-v1.jsonl"
 
@@ -187,7 +187,7 @@ def test_each_kind_of_fact_has_six_phrasings_with_known_placeholders(
 
 
 def test_loads_strictly_with_memlab(tmp_path: Path) -> None:
-    from memlab.lab.dataset_io import load_dataset
+    from memlab.lab.data.dataset_io import load_dataset
 
     dataset = load_dataset(COMMITTED, strict=True)
     assert dataset.problems == []

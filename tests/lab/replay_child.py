@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from replay_fixtures import resume_experiment
 
-from memlab.lab import runner
+from memlab.lab.running import runner
 
 db, kill_after = sys.argv[1], int(sys.argv[2])
 commits = 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from memlab.lab.dataset import Conversation, Dataset, Participant, Probe, Session, Turn
-from memlab.lab.experiment import Experiment, build_experiment
+from memlab.lab.data.dataset import Conversation, Dataset, Participant, Probe, Session, Turn
+from memlab.lab.running.experiment import Experiment, build_experiment
 
 T0 = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
 

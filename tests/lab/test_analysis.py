@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from memlab.errors import ConfigError
-from memlab.lab.analysis import compare, default_score, pareto, score_names, summarize
-from memlab.lab.frames import FrameResults
-from memlab.lab.stats import cluster_bootstrap, cluster_bootstrap_macro, percentile
+from memlab.lab.analysis.frames import FrameResults
+from memlab.lab.analysis.stats import cluster_bootstrap, cluster_bootstrap_macro, percentile
+from memlab.lab.analysis.summary import compare, default_score, pareto, score_names, summarize
 
 NAN = float("nan")
 

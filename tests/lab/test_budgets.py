@@ -8,8 +8,8 @@ import pytest
 from replay_fixtures import tiny_dataset
 
 from memlab.errors import ConfigError
-from memlab.lab.experiment import build_experiment
-from memlab.lab.runner import replay
+from memlab.lab.running.experiment import build_experiment
+from memlab.lab.running.runner import replay
 
 
 def _experiment(budgets: object) -> dict[str, object]:

@@ -21,8 +21,8 @@ from memlab.lab import (
     load_dataset,
     save_dataset,
 )
-from memlab.lab.dataset_io import FORMATS, detect_format
-from memlab.lab.jsonstream import iter_json_array
+from memlab.lab.data.dataset_io import FORMATS, detect_format
+from memlab.lab.data.jsonstream import iter_json_array
 
 DATA = Path(__file__).parent / "data"
 

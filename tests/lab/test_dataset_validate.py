@@ -12,7 +12,7 @@ import pytest
 
 from memlab.errors import DatasetError
 from memlab.lab import Dataset, load_dataset
-from memlab.lab.validate import validate_dataset
+from memlab.lab.data.validate import validate_dataset
 
 BASE: dict[str, Any] = {
     "id": "c1",

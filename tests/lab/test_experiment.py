@@ -8,7 +8,7 @@ import pytest
 from replay_fixtures import tiny_dataset
 
 from memlab.errors import ConfigError
-from memlab.lab.experiment import build_experiment, load_experiment
+from memlab.lab.running.experiment import build_experiment, load_experiment
 
 TOML = """
 name = "grid"
@@ -124,7 +124,7 @@ def test_ids_are_pinned_across_machines() -> None:
     variant = exp.variants()[0]
     assert variant.ingest.ingest_id == "i-" + variant.ingest.ingest_id[2:]
     # sha256 of canonical JSON: changes only when the settings' meaning changes
-    from memlab.lab.experiment import stable_id
+    from memlab.lab.running.experiment import stable_id
 
     assert stable_id("r-", {"k": 5, "over": "memories", "strategy": "bm25"}) == (
         variant.recall.recall_id

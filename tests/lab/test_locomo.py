@@ -11,7 +11,7 @@ import pytest
 
 from memlab.errors import DatasetError
 from memlab.lab import Conversation, load_dataset
-from memlab.lab.locomo import LOCOMO_CATEGORIES, parse_locomo_date
+from memlab.lab.data.locomo import LOCOMO_CATEGORIES, parse_locomo_date
 from memlab.testing.locomo_file import locomo_like, write_locomo_like
 
 QUIRKS = Path(__file__).parent / "data" / "locomo_quirks.json"

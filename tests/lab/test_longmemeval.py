@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from memlab.lab import Dataset, load_dataset
-from memlab.lab.longmemeval import parse_longmemeval_date
+from memlab.lab.data.longmemeval import parse_longmemeval_date
 
 SMALL = Path(__file__).parent / "data" / "longmemeval_small.json"
 

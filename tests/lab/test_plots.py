@@ -9,7 +9,7 @@ from matplotlib.container import BarContainer, ErrorbarContainer
 from matplotlib.figure import Figure
 
 from memlab.errors import ConfigError
-from memlab.lab.plots import (
+from memlab.lab.analysis.plots import (
     accuracy_vs_k,
     accuracy_vs_tokens,
     category_bars,

@@ -7,12 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from memlab.lab.dataset import Conversation, Dataset, Participant, Probe, Session, Turn
-from memlab.lab.experiment import build_experiment
-from memlab.lab.frames import FrameResults
-from memlab.lab.report import write_report
-from memlab.lab.runner import replay
-from memlab.lab.scorers import SCORERS
+from memlab.lab.analysis.frames import FrameResults
+from memlab.lab.analysis.report import write_report
+from memlab.lab.analysis.scorers import SCORERS
+from memlab.lab.data.dataset import Conversation, Dataset, Participant, Probe, Session, Turn
+from memlab.lab.running.experiment import build_experiment
+from memlab.lab.running.runner import replay
 
 NAN = float("nan")
 

@@ -9,10 +9,10 @@ from replay_fixtures import agent_conversation
 
 from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.errors import NotFoundError, StoreError
-from memlab.lab.dataset import Dataset
-from memlab.lab.experiment import build_experiment
-from memlab.lab.results import open_results
-from memlab.lab.runner import replay
+from memlab.lab.analysis.results import open_results
+from memlab.lab.data.dataset import Dataset
+from memlab.lab.running.experiment import build_experiment
+from memlab.lab.running.runner import replay
 
 PROBE_COLUMNS = [
     "experiment_id",

@@ -11,10 +11,10 @@ from replay_fixtures import agent_conversation, tiny_dataset, two_person_convers
 
 from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.errors import BudgetExceeded
-from memlab.lab.dataset import Conversation, Dataset, Participant, Probe, Session, Turn
-from memlab.lab.experiment import Experiment, build_experiment
-from memlab.lab.results import Results
-from memlab.lab.runner import HealthWarning, replay
+from memlab.lab.analysis.results import Results
+from memlab.lab.data.dataset import Conversation, Dataset, Participant, Probe, Session, Turn
+from memlab.lab.running.experiment import Experiment, build_experiment
+from memlab.lab.running.runner import HealthWarning, replay
 
 
 def _exp(dataset: Dataset, **fields: Any) -> Experiment:

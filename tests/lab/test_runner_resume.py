@@ -11,8 +11,8 @@ import pytest
 from replay_fixtures import resume_experiment
 
 from memlab.db.duckdb_store import DuckDbMemoryDb
-from memlab.lab.results import Results
-from memlab.lab.runner import replay
+from memlab.lab.analysis.results import Results
+from memlab.lab.running.runner import replay
 
 CHILD = Path(__file__).parent / "replay_child.py"
 # What legitimately differs between two runs: wall times, ledger ids, the ids the store gives

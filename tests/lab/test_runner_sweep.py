@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from memlab import Memory
-from memlab.lab.probes import interleave, split_k, top_k
+from memlab.lab.running.probes import interleave, split_k, top_k
 from memlab.recall.base import get_strategy
 from memlab.schema import UserMemory
 

@@ -5,8 +5,7 @@ import math
 import pytest
 
 from memlab.errors import ConfigError
-from memlab.lab.dataset import Probe
-from memlab.lab.scorers import (
+from memlab.lab.analysis.scorers import (
     SCORERS,
     ScoreInput,
     get_scorer,
@@ -17,6 +16,7 @@ from memlab.lab.scorers import (
     score_all,
     token_f1_locomo,
 )
+from memlab.lab.data.dataset import Probe
 
 NAMES = [
     "evidence_recall_any",

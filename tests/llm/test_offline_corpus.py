@@ -12,7 +12,7 @@ from pathlib import Path
 
 from memlab import Memory
 from memlab.db import DuckDbMemoryDb
-from memlab.llm.offline_eval import load_corpus, rules_memories, score_corpus
+from memlab.llm.offline.eval import load_corpus, rules_memories, score_corpus
 from memlab.schema import Message
 
 CORPUS = Path(__file__).parent / "data" / "extraction_corpus.json"

@@ -1,4 +1,4 @@
-"""Relative dates resolved against a message's own time (`memlab.llm.offline_dates`)."""
+"""Relative dates resolved against a message's own time (`memlab.llm.offline.dates`)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from memlab.llm.offline_dates import format_day, resolve_dates
+from memlab.llm.offline.dates import format_day, resolve_dates
 
 MONDAY = datetime(2023, 5, 8, 14, 30, tzinfo=UTC)  # Monday 8 May 2023
 SATURDAY = date(2024, 1, 20)

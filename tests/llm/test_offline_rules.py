@@ -1,4 +1,4 @@
-"""Tests of the offline model's rule engine (`memlab.llm.offline_rules`)."""
+"""Tests of the offline model's rule engine (`memlab.llm.offline.rules`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from memlab.llm import offline_rules as rules
-from memlab.llm.offline_rules import (
+from memlab.llm.offline import rules
+from memlab.llm.offline.rules import (
     NO_ANSWER,
     STOPWORDS,
     Fact,

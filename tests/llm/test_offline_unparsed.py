@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from memlab.llm.offline_clauses import MAX_READ_CHARS
-from memlab.llm.offline_rules import decide_ops, extract_facts
+from memlab.llm.offline.clauses import MAX_READ_CHARS
+from memlab.llm.offline.rules import decide_ops, extract_facts
 
 MAY_8 = datetime(2023, 5, 8, 10, 0, tzinfo=UTC)  # a Monday
 

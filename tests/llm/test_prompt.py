@@ -9,7 +9,7 @@ import pytest
 import memlab.llm
 from memlab.errors import ConfigError
 from memlab.llm import get_prompt, load_prompt
-from memlab.llm.offline import _TASKS
+from memlab.llm.offline.model import _TASKS
 from memlab.llm.prompt import PROMPTS, parse_prompt
 from memlab.llm.sections import parse_header
 

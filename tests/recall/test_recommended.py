@@ -59,7 +59,7 @@ def test_recommended_options_can_be_overridden(
 
 
 def test_the_lab_takes_the_new_options_through_strategy_options() -> None:
-    from memlab.lab.experiment import RecallSpec
+    from memlab.lab.running.experiment import RecallSpec
 
     spec = RecallSpec(
         strategy="recommended",

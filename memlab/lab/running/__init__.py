@@ -1,0 +1,25 @@
+"""The lab's running wing: experiment grids and their specs, units, the runner, result tables."""
+
+from memlab.lab.running.experiment import Experiment, build_experiment, load_experiment
+from memlab.lab.running.runner import replay
+from memlab.lab.running.specs import (
+    AnswerSpec,
+    DatasetRef,
+    IngestSpec,
+    JudgeSpec,
+    RecallSpec,
+    SummarySpec,
+)
+
+__all__ = [
+    "AnswerSpec",
+    "DatasetRef",
+    "Experiment",
+    "IngestSpec",
+    "JudgeSpec",
+    "RecallSpec",
+    "SummarySpec",
+    "build_experiment",
+    "load_experiment",
+    "replay",
+]

@@ -1,0 +1,64 @@
+"""The models of one replay: one `LLM` per (model string, cache on/off), ledgered to the store.
+
+Every `LLM` of a replay writes its ledger through an `AttributingLedger`, so its rows carry
+the experiment, variant, unit and stage once their unit commits. Budgets and concurrency are
+per model: `max_cost_usd` limits what each model spends, `concurrency` the calls in flight.
+"""
+
+from __future__ import annotations
+
+from memlab.db.duckdb_store import DuckDbMemoryDb
+from memlab.lab.running.ledger import AttributingLedger
+from memlab.lab.running.tables import lab_cursor
+from memlab.llm.client import LLM
+
+__all__ = ["ReplayModels"]
+
+
+class ReplayModels:
+    """Builds and keeps the replay's `LLM`s."""
+
+    def __init__(
+        self,
+        db: DuckDbMemoryDb,
+        *,
+        concurrency: int,
+        max_cost_usd: float | None,
+        max_tokens: int | None,
+        api_base: str | None = None,
+    ) -> None:
+        self.ledger = AttributingLedger(db)
+        self.ledger.preload(
+            lab_cursor(db)
+            .execute(
+                "SELECT request_hash, response, input_tokens, output_tokens, cost_usd"
+                " FROM llm_cache"
+            )
+            .fetchall()
+        )
+        self._concurrency = concurrency
+        self._max_cost_usd = max_cost_usd
+        self._max_tokens = max_tokens
+        self._api_base = api_base
+        self._llms: dict[tuple[str, bool], LLM] = {}
+
+    def get(self, model: str, *, cache: bool = True) -> LLM:
+        """The `LLM` for `model` (cache off for the repeats of answer and judge stages)."""
+        key = (model, cache)
+        llm = self._llms.get(key)
+        if llm is None:
+            llm = LLM(
+                model,
+                db=self.ledger,
+                api_base=None if model.startswith("memlab/") else self._api_base,
+                max_concurrency=max(self._concurrency, 1),
+                max_cost_usd=self._max_cost_usd,
+                max_tokens=self._max_tokens,
+                cache=cache,
+            )
+            self._llms[key] = llm
+        return llm
+
+    def all(self) -> list[LLM]:
+        """Every model built so far."""
+        return list(self._llms.values())

@@ -1,0 +1,253 @@
+"""`replay`: run an experiment over a dataset into one DuckDB file, resumably and concurrently.
+
+The unit of work is (ingest × summary variant, conversation); see `memlab.lab.running.unit`.
+Units run concurrently on an asyncio loop (at most `concurrency` at once; model calls are further
+limited per model by the `LLM`). Each finished unit is committed in one transaction. Running
+the same experiment again skips committed units, discards what a half-done unit left in its
+namespaces and redoes it, so an interrupted run (Ctrl-C, `kill -9`, a failure) resumes with
+the same command and ends with the same frames as an uninterrupted one. `force=True`
+recomputes every unit. Units that ended in a model error are redone on resume.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from memlab.db.duckdb_store import DuckDbMemoryDb
+from memlab.errors import ConfigError
+from memlab.lab.analysis.results import Results
+from memlab.lab.data.dataset import Dataset
+from memlab.lab.running.experiment import Experiment, load_experiment
+from memlab.lab.running.models import ReplayModels
+from memlab.lab.running.provenance import canonical, load_experiment_dataset, provenance
+from memlab.lab.running.tables import commit_unit, create_tables, finished_units, lab_cursor
+from memlab.lab.running.unit import UnitPlan, UnitResult, replay_unit
+from memlab.llm.sync import run_sync
+
+__all__ = ["HealthWarning", "plan_units", "replay"]
+
+
+class HealthWarning(UserWarning):
+    """A unit stored nothing, or its recall came back empty for every probe."""
+
+
+def plan_units(experiment: Experiment, dataset: Dataset) -> list[UnitPlan]:
+    """Every unit of the experiment, ingest variant by ingest variant, in dataset order."""
+    experiment_id = experiment.experiment_id()
+    variants = experiment.variants()
+    plans: list[UnitPlan] = []
+    for iv in experiment.ingest_variants():
+        recalls = [(v.variant_id, v.recall) for v in variants if v.ingest.ingest_id == iv.ingest_id]
+        if not recalls:
+            warnings.warn(
+                f"ingest {iv.label!r} has no recall setting whose corpus it fills (e.g. recall "
+                "over memories for a `messages` ingest); it is not replayed",
+                stacklevel=2,
+            )
+            continue
+        for conversation in dataset.conversations:
+            plans.append(UnitPlan(experiment, experiment_id, iv, recalls, conversation))
+    return plans
+
+
+def _record_experiment(db: DuckDbMemoryDb, experiment: Experiment, dataset: Dataset) -> str:
+    experiment_id = experiment.experiment_id()
+    config = experiment.model_dump(mode="json", exclude={"dataset"})
+    config["dataset"] = (
+        {"name": experiment.dataset.name, "in_memory": True}
+        if isinstance(experiment.dataset, Dataset)
+        else experiment.dataset.model_dump()
+    )
+    cur = lab_cursor(db)
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        cur.execute(
+            "INSERT INTO lab_experiments VALUES (?, ?, ?, ?, now()::TIMESTAMP)"
+            " ON CONFLICT (experiment_id) DO UPDATE SET config_json = excluded.config_json,"
+            " provenance_json = excluded.provenance_json",
+            [
+                experiment_id,
+                experiment.name,
+                canonical(config),
+                canonical(provenance(experiment, dataset)),
+            ],
+        )
+        for v in experiment.variants():
+            cur.execute(
+                "INSERT INTO lab_variants VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [
+                    experiment_id,
+                    v.variant_id,
+                    v.ingest.ingest_id,
+                    v.recall.recall_id,
+                    v.label,
+                    canonical(v.settings),
+                ],
+            )
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    return experiment_id
+
+
+def _discard_leftovers(db: DuckDbMemoryDb, plans: Sequence[UnitPlan]) -> None:
+    """Clear the namespaces of units about to run (what a half-done attempt left)."""
+    if not plans:
+        return
+    prefix = f"lab/{plans[0].experiment_id}/"
+    rows = (
+        lab_cursor(db)
+        .execute(
+            "SELECT DISTINCT user_id FROM runs WHERE starts_with(user_id, ?)"
+            " UNION SELECT DISTINCT user_id FROM memories WHERE starts_with(user_id, ?)",
+            [prefix, prefix],
+        )
+        .fetchall()
+    )
+    keys = {p.namespace_key for p in plans}
+    for (user_id,) in rows:
+        if user_id.rsplit("/", 1)[0] in keys:
+            db.clear(user_id)
+
+
+class _Progress:
+    def __init__(self, total_units: int, total_probes: int, quiet: bool) -> None:
+        self.bar = None
+        self.probes = 0
+        self.total_probes = total_probes
+        self.tokens = 0
+        self.cost = 0.0
+        if not quiet:
+            from tqdm.auto import tqdm  # type: ignore[import-untyped]
+
+            self.bar = tqdm(total=total_units, unit="unit", desc="replay")
+
+    def on_probes(self, n: int) -> None:
+        self.probes += n
+        self._postfix()
+
+    def unit_done(self, result: UnitResult) -> None:
+        if result.calls is not None:
+            self.tokens += result.calls.tokens()
+            self.cost += result.calls.cost_usd()
+        health = result.unit["health"]
+        if health != "ok" or result.unit["status"] != "ok":
+            message = (
+                f"unit {result.unit['unit_id']}: status={result.unit['status']} "
+                f"health={health}" + (f" ({result.unit['error']})" if result.unit["error"] else "")
+            )
+            warnings.warn(message, HealthWarning, stacklevel=2)
+            if self.bar is not None:
+                self.bar.write(f"warning: {message}")
+        if self.bar is not None:
+            self.bar.update(1)
+            self._postfix()
+
+    def _postfix(self) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix(
+                probes=f"{self.probes}/{self.total_probes}",
+                tokens=self.tokens,
+                cost=f"${self.cost:.4f}",
+                refresh=False,
+            )
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+async def _run_units(
+    db: DuckDbMemoryDb,
+    plans: Sequence[UnitPlan],
+    models: ReplayModels,
+    progress: _Progress,
+    concurrency: int,
+) -> None:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(plan: UnitPlan) -> None:
+        async with gate:
+            result = await replay_unit(plan, db, models, on_probes=progress.on_probes)
+            commit_unit(
+                db,
+                experiment_id=plan.experiment_id,
+                unit_id=plan.unit_id,
+                unit=result.unit,
+                probes=result.probes,
+                controls=result.controls,
+                notes=result.calls.notes if result.calls else (),
+            )
+            progress.unit_done(result)
+
+    tasks = [asyncio.ensure_future(one(plan)) for plan in plans]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
+def replay(
+    experiment: Experiment | str | Path,
+    *,
+    db: str | Path | DuckDbMemoryDb = ":memory:",
+    concurrency: int | None = None,
+    force: bool = False,
+    quiet: bool = False,
+) -> Results:
+    """Replay `experiment` into the DuckDB file `db` and return its `Results`.
+
+    The returned `Results` holds the file open (`results.close()` when done); passing an open
+    store leaves it to the caller.
+
+    Args:
+        experiment: An `Experiment`, or the path of its TOML file.
+        db: The results file (created when missing), or an open store; `":memory:"` for a
+            throwaway run.
+        concurrency: Units (and model calls per model) at once; default the experiment's.
+        force: Recompute every unit, even committed ones.
+        quiet: No progress bar (health warnings are still issued as `HealthWarning`s).
+
+    Raises:
+        ConfigError: the experiment does not validate.
+        DatasetError: the dataset cannot be read.
+        BudgetExceeded: a model's budget is spent; committed units stay, run again to resume.
+    """
+    if not isinstance(experiment, Experiment):
+        experiment = load_experiment(experiment)
+    if concurrency is not None and concurrency < 1:
+        raise ConfigError(f"concurrency must be >= 1, got {concurrency}")
+    concurrency = concurrency or experiment.concurrency
+    dataset = load_experiment_dataset(experiment)
+    # A replay writes ledger rows in bursts and commits its units itself: a longer write-behind
+    # interval saves hundreds of small commits.
+    store = db if isinstance(db, DuckDbMemoryDb) else DuckDbMemoryDb(db, flush_interval_s=2.0)
+    create_tables(store)
+    experiment_id = _record_experiment(store, experiment, dataset)
+    plans = plan_units(experiment, dataset)
+    done = set() if force else finished_units(store, experiment_id)
+    todo = [p for p in plans if p.unit_id not in done]
+    _discard_leftovers(store, todo)
+    models = ReplayModels(
+        store,
+        concurrency=concurrency,
+        max_cost_usd=experiment.max_cost_usd,
+        max_tokens=experiment.max_tokens,
+        api_base=experiment.api_base,
+    )
+    progress = _Progress(len(plans), sum(len(p.conversation.probes) for p in plans), quiet)
+    if progress.bar is not None:
+        progress.bar.update(len(plans) - len(todo))
+    try:
+        run_sync(_run_units(store, todo, models, progress, concurrency))
+    finally:
+        progress.close()
+        store.flush()
+    return Results(store, experiment_id)

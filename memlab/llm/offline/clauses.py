@@ -1,0 +1,143 @@
+"""Sentences, clauses and their subject: rewriting what a speaker says about themself.
+
+A message is split into sentences and clauses; contractions are expanded; the speaker's (or, for
+the assistant, the addressee's) pronouns become the subject "User" ("I'm moving" -> "User is
+moving", "my dog" -> "User's dog"). Questions and hypotheticals are recognised here too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from memlab.llm.offline.vocab import (
+    _ED_BASE,
+    _IRREGULAR,
+    _KEEP_VERB,
+    _PAST,
+    _SPEAKER_ADV,
+)
+
+# --- rewriting a speaker's words ------------------------------------------------------------
+
+_QUOTES = str.maketrans("’‘`", "'" * 3)
+
+
+def _expand(text: str) -> str:
+    t = text.translate(_QUOTES)
+    t = re.sub(r"\bcan't\b", "cannot", t, flags=re.I)
+    t = re.sub(r"\bwon't\b", "will not", t, flags=re.I)
+    t = re.sub(r"\b(\w+)n't\b", r"\1 not", t, flags=re.I)
+    for short, full in (("m", "am"), ("re", "are"), ("ve", "have"), ("ll", "will"), ("d", "would")):
+        t = re.sub(rf"\b(i|you|we|they)'{short}\b", rf"\1 {full}", t, flags=re.I)
+    for lazy, full in (("im", "I am"), ("ive", "I have"), ("dont", "do not"), ("cant", "cannot")):
+        t = re.sub(rf"\b{lazy}\b", full, t, flags=re.I)
+    return t
+
+
+def _is_past(word: str) -> bool:
+    return word in _PAST or (word.endswith("ed") and len(word) > 3 and word not in _ED_BASE)
+
+
+def _third_person(verb: str) -> str:
+    v = verb.lower()
+    if v in _KEEP_VERB or _is_past(v) or v.endswith("ing"):
+        return v
+    if v in _IRREGULAR:
+        return _IRREGULAR[v]
+    if v.endswith(("s", "sh", "ch", "x", "z", "o")):
+        return v + "es"
+    if v.endswith("y") and len(v) > 1 and v[-2] not in "aeiou":
+        return v[:-1] + "ies"
+    return v + "s"
+
+
+_SHARED_VERB = (
+    r"(?:works?|lives?|has|have|is|am|loves?|likes?|enjoys?|hates?|owns?|moved|started|joined)"
+)
+_USER = re.compile(r"\bUser\b")
+_SHARED_AND = re.compile(rf"(\s(?:and|but))\s+(?=(?:also\s+)?{_SHARED_VERB}\b)")
+_PRONOUNS = {
+    "first": (r"i|we", r"my|our", r"\b(?:me|us|Me)\b", r"myself|ourselves", r"mine|ours"),
+    "second": (r"you", r"your", r"(?!)", r"yourself|yourselves", r"yours"),
+}
+
+
+def _to_user(clause: str, person: Literal["first", "second"]) -> str:
+    """Rewrite the speaker (first person) or the addressee (second person) as "User"."""
+    subject, possessive, obj, reflexive, owned = _PRONOUNS[person]
+    t = re.sub(r"\b(?:the\s+)?user\b", "User", clause, flags=re.I)
+    if person == "first":
+        # Only "Call me Mike" at the start names the speaker; "my friends call me Pri" is a
+        # nickname among friends.
+        t = re.sub(r"^\W*(?:please\s+)?call\s+me\b", "User goes by", t, flags=re.I)
+    t = re.sub(
+        rf"\b(?:{subject})\b((?:\s+{_SPEAKER_ADV})*)\s+([^\W\d_][\w'-]*)",
+        lambda m: f"User{m.group(1)} {_third_person(m.group(2))}",
+        t,
+        flags=re.I,
+    )
+    # "I live in Porto and work at Google": the second verb keeps the subject of the first.
+    # (One pass from the first "User" on: a lazy ".*?" from every "User" was quadratic.)
+    first = _USER.search(t)
+    if first:
+        t = t[: first.end()] + _SHARED_AND.sub(r"\1 User ", t[first.end() :])
+    t = re.sub(rf"\b(?:{possessive})\b", "User's", t, flags=re.I)
+    t = re.sub(rf"\b(?:{reflexive})\b", "themselves", t, flags=re.I)
+    t = re.sub(rf"\b(?:{owned})\b", "theirs", t, flags=re.I)
+    return re.sub(obj, "them", t)
+
+
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|unless|whether|wish(?:es)?|imagine|suppose|pretend|used\s+to)\b", re.I
+)
+_QUESTION_START = re.compile(
+    r"^\W*(?:what|where|when|why|how|who|which|whose|(?:do|does|did|are|were|can|could|would"
+    r"|will|should|have|has|is)\s+(?:you|u|it|there|we|they))\b",
+    re.I,
+)
+_CLAUSE_SPLIT = {
+    "first": r"i|we|my|our|the\s+user",
+    "second": r"you|your|the\s+user",
+}
+
+
+def _caseless(sentence: str) -> bool:
+    body = re.sub(r"\bI\b", "", sentence[1:])
+    return not any(ch.isupper() for ch in body)
+
+
+MAX_CLAUSE_CHARS = 600
+"""Longest piece of a sentence the rules read at once; longer run-ons are read in pieces, so
+the work per message stays linear in its length whatever the regular expressions do."""
+
+
+def bounded(sentence: str, limit: int = MAX_CLAUSE_CHARS) -> list[str]:
+    """`sentence` cut at word boundaries into pieces of at most about `limit` characters."""
+    if len(sentence) <= limit:
+        return [sentence]
+    pieces: list[str] = []
+    start = 0
+    while start < len(sentence):
+        end = min(len(sentence), start + limit)
+        if end < len(sentence):
+            space = sentence.rfind(" ", start + limit // 2, end)
+            end = space if space > start else end
+        pieces.append(sentence[start:end].strip())
+        start = end
+    return [p for p in pieces if p]
+
+
+MAX_READ_CHARS = 20_000
+"""Most characters of one message, memory or summary the offline rules read (about five times
+what a prompt quotes of one item, `memlab.llm.sections.MAX_ITEM_CHARS`). A longer text is read
+up to the last word boundary before the limit: a pasted megabyte costs a fraction of a second,
+not minutes."""
+
+
+def clip_read(text: str, limit: int = MAX_READ_CHARS) -> str:
+    """`text` cut at a word boundary to at most `limit` characters."""
+    if len(text) <= limit:
+        return text
+    space = text.rfind(" ", limit // 2, limit)
+    return text[: space if space > 0 else limit]
