@@ -7,9 +7,10 @@ survive a restart; every read, delete and clear is scoped to one user; an unknow
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from pydantic import ValidationError
 
@@ -23,13 +24,17 @@ from memlab.llm._litellm import OFFLINE_MODEL
 from memlab.llm.client import LLM, LedgerStore
 from memlab.llm.sync import run_sync
 from memlab.manager import ExtractionResult, MemoryManager
-from memlab.recall.base import Corpus, get_strategy
+from memlab.recall.base import Corpus, RecallStrategy, get_strategy
 from memlab.recall.hits import RecallHits
-from memlab.schema import Message, Role, Run, SessionSummary, UserMemory
+from memlab.schema import Message, Role, Run, SessionSummary, Usage, UserMemory
 from memlab.summarizer import SessionSummarizer
+from memlab.system import HeldItem
 from memlab.triggers import SummaryTrigger, TriggerEvent, get_trigger
 
-__all__ = ["DEFAULT_USER", "Memory"]
+__all__ = ["DEFAULT_USER", "Ingest", "Memory"]
+
+Ingest = Literal["messages", "verbatim", "extract"]
+"""What `add_run` keeps besides the run: nothing more, every turn as a memory, or facts."""
 
 DEFAULT_USER = "default"
 """The user id used when a call names none (agno's convention)."""
@@ -50,6 +55,15 @@ class Memory:
         summarizer: How sessions are summarized (default: `SessionSummarizer()`, full mode).
         summary_trigger: When `add_run` summarizes: a trigger or its name ("never",
             "every_n_runs", "token_threshold", "session_end"); default "never".
+        ingest: What `add_run` keeps as long-term memory besides the run itself:
+            "messages" (nothing more: recall reads the messages), "verbatim" (every turn
+            becomes a memory "Speaker: text" citing its message) or "extract" (the manager
+            extracts facts). Default "messages"; `create_user_memories` works in every mode.
+        extract_every: With `ingest="extract"`, extract after every run ("run") or once
+            over the whole session when it ends ("session").
+
+    `Memory` is a `memlab.system.MemorySystem`: the replay lab measures it through
+    `aingest`, `aend_session`, `arecall` and `held`, the same methods an agent calls.
     """
 
     def __init__(
@@ -61,7 +75,18 @@ class Memory:
         manager: MemoryManager | None = None,
         summarizer: SessionSummarizer | None = None,
         summary_trigger: str | SummaryTrigger | None = None,
+        ingest: Ingest = "messages",
+        extract_every: Literal["run", "session"] = "run",
     ) -> None:
+        if ingest not in get_args(Ingest):
+            raise ConfigError(f"Memory(ingest=...) is one of {get_args(Ingest)}, got {ingest!r}")
+        if extract_every not in ("run", "session"):
+            raise ConfigError(
+                f"Memory(extract_every=...) is 'run' or 'session', got {extract_every!r}"
+            )
+        self.ingest: Ingest = ingest
+        self.extract_every = extract_every
+        self._strategies: dict[str, RecallStrategy] = {}
         if db is None:
             db = DuckDbMemoryDb(":memory:")
         elif isinstance(db, str | Path):
@@ -99,45 +124,97 @@ class Memory:
         *,
         user_id: str | None = None,
     ) -> Run:
-        """Store one run of a session (a `Run`, or its messages) and return the stored run."""
+        """Store one run of a session (a `Run`, or its messages) and return the stored run.
+
+        Per `ingest`, its turns also become memories (verbatim or extracted); then the
+        summary trigger is asked.
+        """
+        return run_sync(self.aadd_run(session_id, run, user_id=user_id))
+
+    async def aadd_run(
+        self,
+        session_id: str,
+        run: Run | Sequence[Message | dict[str, Any]],
+        *,
+        user_id: str | None = None,
+    ) -> Run:
+        """Async form of `add_run`."""
         uid = self._uid(user_id)
-        _text("session_id", session_id)
-        if isinstance(run, Run):
-            if user_id is not None and run.user_id != uid:
-                raise ConfigError(f"run.user_id is {run.user_id!r} but user_id={uid!r} was passed")
-            if run.session_id != session_id:
-                raise ConfigError(f"run.session_id is {run.session_id!r}, not {session_id!r}")
-            stored = run
-        else:
-            try:
-                messages = [m if isinstance(m, Message) else Message.model_validate(m) for m in run]
-            except ValidationError as exc:
-                raise ConfigError(f"a message of the run is not valid: {exc}") from exc
-            stored = Run(session_id=session_id, user_id=uid, messages=messages)
-        if not stored.messages:
-            raise ConfigError(
-                f"add_run({session_id!r}, ...) got a run with no messages; a run is one exchange, "
-                "e.g. [{'role': 'user', 'content': '...'}, {'role': 'assistant', 'content': '...'}]"
-            )
+        stored = _run(_text("session_id", session_id), run, uid, explicit_user=user_id is not None)
         self.db.add_runs([stored])
-        # The run is stored before the trigger fires: a failed summary call raises, but never
-        # loses the run.
-        self._fire(session_id, uid, "run")
+        # The run is stored before anything that calls a model: a failed extraction or
+        # summary raises, but never loses the run.
+        await self._after_runs(session_id, [stored], uid)
+        await self._afire(session_id, uid, "run")
         return stored
 
+    async def aingest(self, session_id: str, runs: Sequence[Run], *, user_id: str) -> None:
+        """Add a session's runs in order, as `add_run` would one by one.
+
+        When the summary trigger does not look at single runs, the runs are stored in one
+        transaction (nothing reads them in between, so every later state is the same).
+        """
+        uid = self._uid(user_id)
+        _text("session_id", session_id)
+        batch = [_run(session_id, r, uid, explicit_user=True) for r in runs]
+        if getattr(self.summary_trigger, "on_runs", True):
+            for run in batch:
+                await self.aadd_run(session_id, run, user_id=uid)
+            return
+        if batch:
+            self.db.add_runs(batch)
+            await self._after_runs(session_id, batch, uid)
+
+    async def _after_runs(self, session_id: str, runs: Sequence[Run], user_id: str) -> None:
+        if self.ingest == "verbatim":
+            memories = [m for run in runs for m in _verbatim(run, user_id)]
+            if memories:
+                self.db.upsert_memories(user_id, memories, cause="verbatim")
+        elif self.ingest == "extract" and self.extract_every == "run":
+            for run in runs:
+                await self._extract(run.messages, session_id, user_id, run.run_id)
+
+    async def _extract(
+        self, messages: Sequence[Message], session_id: str, user_id: str, run_id: str | None
+    ) -> None:
+        if not any(m.role == "user" for m in messages) and not self.manager.include_assistant:
+            return  # nothing of the user's to extract from: no model call
+        await self.acreate_user_memories(
+            messages=messages, user_id=user_id, session_id=session_id, run_id=run_id
+        )
+
     def end_session(self, session_id: str, *, user_id: str | None = None) -> SessionSummary | None:
-        """Mark a session as ended; a `session_end` trigger summarizes it now.
+        """Mark a session as ended; extraction per session and a `session_end` trigger run now.
 
         Returns the new summary, or None when the trigger did not fire.
         """
-        return self._fire(_text("session_id", session_id), self._uid(user_id), "session_end")
+        return run_sync(self.aend_session(session_id, user_id=user_id))
 
-    def _fire(self, session_id: str, user_id: str, event: TriggerEvent) -> SessionSummary | None:
+    async def aend_session(
+        self, session_id: str, *, user_id: str | None = None
+    ) -> SessionSummary | None:
+        """Async form of `end_session`."""
+        uid = self._uid(user_id)
+        _text("session_id", session_id)
+        if self.ingest == "extract" and self.extract_every == "session":
+            messages = [
+                m
+                for run in self.db.get_runs(uid, session_id)
+                for m in run.messages
+                if not m.from_history
+            ]
+            if messages:
+                await self._extract(messages, session_id, uid, None)
+        return await self._afire(session_id, uid, "session_end")
+
+    async def _afire(
+        self, session_id: str, user_id: str, event: TriggerEvent
+    ) -> SessionSummary | None:
         if not self.summary_trigger.should_fire(
             self.db, user_id=user_id, session_id=session_id, event=event
         ):
             return None
-        return self.create_session_summary(session_id, user_id=user_id)
+        return await self.acreate_session_summary(session_id, user_id=user_id)
 
     def get_runs(self, session_id: str | None = None, *, user_id: str | None = None) -> list[Run]:
         """The user's runs in order, of one session or of all."""
@@ -281,13 +358,75 @@ class Memory:
     ) -> RecallHits:
         """Recall at most `limit` items of the user for `query`, with scores and provenance.
 
-        The hits are a list that shows as a table in a notebook (`to_df()` for a DataFrame).
+        `strategy` names a registered strategy; `options` configure it (`budget_tokens`
+        caps the hits' tokens). The hits are a list that shows as a table in a notebook
+        (`to_df()` for a DataFrame).
         """
         _count("limit", limit, optional=False)
-        chosen = get_strategy(strategy, **options)
+        chosen = self._strategy(strategy, options)
         return RecallHits(
             chosen.search(self.db, user_id=self._uid(user_id), query=query, limit=limit, over=over)
         )
+
+    async def arecall(
+        self,
+        query: str | None,
+        *,
+        strategy: str = "last_n",
+        limit: int = 10,
+        over: Corpus = "memories",
+        user_id: str | None = None,
+        **options: Any,
+    ) -> RecallHits:
+        """Async form of `recall`: a model-driven strategy does not block the event loop."""
+        _count("limit", limit, optional=False)
+        chosen = self._strategy(strategy, options)
+        uid = self._uid(user_id)
+        asearch = getattr(chosen, "asearch", None)
+        if asearch is not None:
+            found = await asearch(self.db, user_id=uid, query=query, limit=limit, over=over)
+            return RecallHits(found.hits)
+        return RecallHits(chosen.search(self.db, user_id=uid, query=query, limit=limit, over=over))
+
+    def _strategy(self, name: str, options: dict[str, Any]) -> RecallStrategy:
+        if name == "agentic" and options.get("llm") is None:
+            options = {**options, "llm": self.llm}
+        # A strategy is rebuilt only when its settings change: building one may load an
+        # embedder, and a replay asks the same strategy for every probe.
+        key = json.dumps([name, options], sort_keys=True, default=lambda o: f"id:{id(o)}")
+        chosen = self._strategies.get(key)
+        if chosen is None:
+            chosen = self._strategies[key] = get_strategy(name, **options)
+        return chosen
+
+    # ----------------------------------------------------------------- what the memory holds
+    def held(self, *, user_id: str | None = None) -> list[HeldItem]:
+        """What this memory holds for the user: memories, summaries, and messages too.
+
+        Messages count only with `ingest="messages"`, where they are the long-term memory.
+        """
+        uid = self._uid(user_id)
+        items = [
+            HeldItem("memory", m.memory_id or "", m.memory, tuple(m.source_message_ids))
+            for m in self.db.list_memories(uid)
+        ]
+        summaries = self.db.list_summaries(uid)
+        sources = self.db.summary_sources(uid, [s.session_id for s in summaries])
+        items += [
+            HeldItem("summary", s.session_id, s.summary, tuple(sources.get(s.session_id, ())))
+            for s in summaries
+        ]
+        if self.ingest == "messages":
+            items += [
+                HeldItem("message", m.id, m.content, (m.id,))
+                for run in self.db.get_runs(uid)
+                for m in run.messages
+            ]
+        return items
+
+    def external_usage(self) -> Usage:
+        """Always empty: every model call of a `Memory` goes through an `LLM` and its ledger."""
+        return Usage()
 
     # ----------------------------------------------------------------- model-driven memory
     @property
@@ -460,6 +599,46 @@ def _model(model: str | LLM | None, db: MemoryDb) -> LLM | None:
     if isinstance(db, LedgerStore):
         model.attach(db)  # the ledger lives next to the memories unless the LLM has its own
     return model
+
+
+def _run(
+    session_id: str, run: Run | Sequence[Message | dict[str, Any]], uid: str, *, explicit_user: bool
+) -> Run:
+    if isinstance(run, Run):
+        if explicit_user and run.user_id != uid:
+            raise ConfigError(f"run.user_id is {run.user_id!r} but user_id={uid!r} was passed")
+        if run.session_id != session_id:
+            raise ConfigError(f"run.session_id is {run.session_id!r}, not {session_id!r}")
+        stored = run
+    else:
+        try:
+            messages = [m if isinstance(m, Message) else Message.model_validate(m) for m in run]
+        except ValidationError as exc:
+            raise ConfigError(f"a message of the run is not valid: {exc}") from exc
+        stored = Run(session_id=session_id, user_id=uid, messages=messages)
+    if not stored.messages:
+        raise ConfigError(
+            f"add_run({session_id!r}, ...) got a run with no messages; a run is one exchange, "
+            "e.g. [{'role': 'user', 'content': '...'}, {'role': 'assistant', 'content': '...'}]"
+        )
+    return stored
+
+
+def _verbatim(run: Run, user_id: str) -> list[UserMemory]:
+    """The run's turns as memories "Speaker: text", each citing its message."""
+    # Ids derive from the user and the message, so replaying a conversation stores the same
+    # ids every time.
+    return [
+        UserMemory(
+            memory_id=f"{user_id}/{m.id}",
+            memory=f"{m.name or m.role}: {m.content}",
+            source_message_ids=[m.id],
+            created_at=m.created_at,
+            updated_at=m.created_at,
+        )
+        for m in run.messages
+        if m.content.strip()
+    ]
 
 
 def _user(user_id: str | None, default: str) -> str:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
+from typing import Any, ClassVar, Literal, Protocol, TypeVar, runtime_checkable
 
 from memlab.db.base import MemoryDb
 from memlab.errors import ConfigError
-from memlab.llm._litellm import count_tokens
 from memlab.schema import Run
+from memlab.tokens import count_tokens
 
 __all__ = [
     "TRIGGERS",
@@ -95,6 +95,8 @@ class Never:
     """Never summarize on its own."""
 
     name: str = "never"
+    on_runs: ClassVar[bool] = False
+    """Whether single runs can make it fire (False lets `Memory` store a session at once)."""
 
     def should_fire(
         self, db: MemoryDb, *, user_id: str, session_id: str, event: TriggerEvent
@@ -157,6 +159,8 @@ class SessionEnd:
     """Summarize when the session ends, if it has runs the summary does not cover."""
 
     name: str = "session_end"
+    on_runs: ClassVar[bool] = False
+    """Whether single runs can make it fire (False lets `Memory` store a session at once)."""
 
     def should_fire(
         self, db: MemoryDb, *, user_id: str, session_id: str, event: TriggerEvent

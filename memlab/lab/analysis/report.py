@@ -33,8 +33,9 @@ _COLUMN_DEFINITIONS = {
     "errors": "probes whose model call failed; they are excluded from means, never scored 0",
     "ingest coverage": "the share of a conversation's evidence turns that at least one stored "
     "memory or summary cites (mean over conversations): how much extraction dropped",
-    "unhealthy units": "conversations whose ingest stored nothing or whose recall came back "
-    "empty for every probe (see Health)",
+    "unhealthy units": "conversations whose ingest stored nothing, whose recall came back "
+    "empty for every probe, or whose recalled items cite no turn (`no_provenance`: evidence "
+    "scores are undefined for them, not 0; see Health)",
 }
 
 

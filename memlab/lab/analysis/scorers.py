@@ -49,6 +49,8 @@ class ScoreInput:
     Attributes:
         probe: The probe with its accepted answers, evidence and category.
         recalled_turn_ids: Dataset turn ids the recalled items cite (provenance), in rank order.
+        provenance: False when items were recalled but none says where it came from (a custom
+            memory system without provenance): evidence scores are then undefined, not 0.
         context: The recalled context text given to the answerer.
         answer: The answer stage's text; None when no answer stage ran.
         judge_correct: The judge stage's verdict; None when no judge stage ran.
@@ -57,6 +59,7 @@ class ScoreInput:
     probe: Probe
     recalled_turn_ids: tuple[str, ...]
     context: str
+    provenance: bool = True
     answer: str | None = None
     judge_correct: bool | None = None
 
@@ -170,8 +173,8 @@ def score_all(x: ScoreInput, names: Sequence[str] | None = None) -> dict[str, fl
 # --- the registered scorers -------------------------------------------------------------------
 
 
-def _evidence_defined(probe: Probe) -> bool:
-    return not probe.abstention and bool(probe.evidence)
+def _evidence_defined(x: ScoreInput) -> bool:
+    return x.provenance and not x.probe.abstention and bool(x.probe.evidence)
 
 
 @register_scorer(
@@ -180,11 +183,12 @@ def _evidence_defined(probe: Probe) -> bool:
     definition=(
         "1.0 when the dataset turns cited by the recalled items (provenance, the variant's top "
         "k) include at least one of the probe's evidence turns, else 0.0; undefined (NaN) for "
-        "abstention probes and probes without evidence."
+        "abstention probes, probes without evidence, and recalls whose items cite no turn at "
+        "all (a memory system without provenance)."
     ),
 )
 def _evidence_recall_any(x: ScoreInput) -> float | None:
-    if not _evidence_defined(x.probe):
+    if not _evidence_defined(x):
         return None
     return float(bool(set(x.probe.evidence) & set(x.recalled_turn_ids)))
 
@@ -195,11 +199,12 @@ def _evidence_recall_any(x: ScoreInput) -> float | None:
     definition=(
         "1.0 when the dataset turns cited by the recalled items (provenance, the variant's top "
         "k) include every one of the probe's evidence turns, else 0.0; undefined (NaN) for "
-        "abstention probes and probes without evidence."
+        "abstention probes, probes without evidence, and recalls whose items cite no turn at "
+        "all (a memory system without provenance)."
     ),
 )
 def _evidence_recall_all(x: ScoreInput) -> float | None:
-    if not _evidence_defined(x.probe):
+    if not _evidence_defined(x):
         return None
     return float(set(x.probe.evidence) <= set(x.recalled_turn_ids))
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -199,6 +200,8 @@ class Experiment(BaseModel):
         out: dict[str, IngestVariant] = {}
         for ingest in self.ingest:
             for summary in self.summary:
+                if ingest.kind == "custom" and summary.trigger != "never":
+                    continue  # a custom system summarizes (or not) on its own
                 settings = {**ingest.settings(), **summary.settings()}
                 iid = stable_id("i-", settings)
                 if iid not in out:
@@ -287,12 +290,15 @@ def compatible(ingest: IngestVariant, recall: RecallVariant) -> bool:
     """Whether the recall variant's corpus can hold anything under the ingest variant.
 
     Messages are stored by every ingest; memories only by `verbatim` and `extract`;
-    summaries only with a summary trigger other than `never`. A recall setting with `ingest`
-    crosses only those ingest kinds.
+    summaries only with a summary trigger other than `never`. A custom system recalls from
+    its own store, which the lab calls `memories`. A recall setting with `ingest` crosses only
+    those ingest kinds.
     """
     if recall.spec.ingest is not None and ingest.ingest.kind not in recall.spec.ingest:
         return False
     over = recall.spec.over
+    if ingest.ingest.kind == "custom":
+        return over == "memories"
     has_memories = ingest.ingest.kind != "messages"
     has_summaries = ingest.summary.trigger != "never"
     if over == "memories":
@@ -315,6 +321,8 @@ def _ingest_label(ingest: IngestSpec, summary: SummarySpec) -> str:
             base += "/session"
         if ingest.model != OFFLINE:
             base += f"[{ingest.model}]"
+    elif ingest.kind == "custom":
+        base = f"custom:{(ingest.factory or '').rpartition(':')[2]}"
     else:
         base = ingest.kind
     if summary.trigger == "never":
@@ -386,7 +394,8 @@ def load_experiment(path: str | Path) -> Experiment:
     """Read an experiment from a TOML file.
 
     A relative dataset path is taken relative to the TOML file when a file exists there, else
-    relative to the current directory.
+    relative to the current directory. A custom system's factory module that lies next to
+    the TOML file is importable.
 
     Raises:
         ConfigError: the file is missing, is not TOML, or does not validate.
@@ -398,9 +407,25 @@ def load_experiment(path: str | Path) -> Experiment:
         raise ConfigError(f"experiment file {str(path)!r} does not exist") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    _factories_beside(data, path.parent)
     dataset = data.get("dataset")
     if isinstance(dataset, dict) and isinstance(dataset.get("path"), str):
         candidate = path.parent / dataset["path"]
         if not Path(dataset["path"]).is_absolute() and candidate.exists():
             dataset["path"] = str(candidate)
     return build_experiment(data, source=str(path))
+
+
+def _factories_beside(data: dict[str, Any], folder: Path) -> None:
+    """Put `folder` on `sys.path` when a custom ingest's factory module lies there."""
+    ingests = data.get("ingest")
+    for spec in ingests if isinstance(ingests, list) else []:
+        factory = spec.get("factory") if isinstance(spec, dict) else None
+        if not isinstance(factory, str):
+            continue
+        top = factory.partition(":")[0].split(".")[0]
+        beside = folder / f"{top}.py"
+        if (beside.is_file() or (folder / top / "__init__.py").is_file()) and str(
+            folder.resolve()
+        ) not in sys.path:
+            sys.path.insert(0, str(folder.resolve()))

@@ -125,8 +125,15 @@ class AttributingLedger:
         scope = _SCOPE.get()
         if scope is not None:
             tokens = (call.input_tokens or 0) + (call.output_tokens or 0)
+            # The memory system decides inside one ingest step when to summarize; its
+            # summary calls are told apart by their purpose.
+            name = (
+                "summary"
+                if scope.stage == "ingest" and call.purpose == "summarize"
+                else scope.stage
+            )
             scope.calls.notes.append(
-                CallNote(call.call_id, scope.variant_id, scope.stage, tokens, call.cost_usd)
+                CallNote(call.call_id, scope.variant_id, name, tokens, call.cost_usd)
             )
 
     def cache_get(self, request_hash: str) -> Any:

@@ -15,18 +15,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.errors import BudgetExceeded, ModelCallError
 from memlab.lab.analysis.scorers import ScoreInput, score_all
 from memlab.lab.data.dataset import Conversation, Probe
 from memlab.lab.running.experiment import JudgeSpec, RecallVariant
 from memlab.lab.running.ledger import stage
 from memlab.lab.running.replay_ingest import Namespace, turn_id_of
-from memlab.llm._litellm import count_tokens
 from memlab.llm.client import LLM
 from memlab.llm.qa import answer_question, judge_answer
-from memlab.recall.base import RecallHit, RecallStrategy
+from memlab.recall.base import RecallHit
 from memlab.recall.budget import SEPARATOR
+from memlab.system import MemorySystem
+from memlab.tokens import count_tokens
 
 __all__ = [
     "Recalled",
@@ -69,15 +69,6 @@ def interleave(lists: Sequence[Sequence[RecallHit]], limit: int) -> list[RecallH
     return out[:limit]
 
 
-async def _search(
-    strategy: RecallStrategy, db: DuckDbMemoryDb, user_id: str, query: str, k: int, over: str
-) -> list[RecallHit]:
-    asearch = getattr(strategy, "asearch", None)
-    if asearch is not None:  # model-driven strategies: never block the replay's event loop
-        return list((await asearch(db, user_id=user_id, query=query, limit=k, over=over)).hits)
-    return strategy.search(db, user_id=user_id, query=query, limit=k, over=over)  # type: ignore[arg-type]
-
-
 def top_k(hits: Sequence[RecallHit], k: int) -> list[RecallHit]:
     """The `k` best hits by score, in the strategy's own order (ties: the earlier first).
 
@@ -92,14 +83,17 @@ def top_k(hits: Sequence[RecallHit], k: int) -> list[RecallHit]:
 
 
 async def recall_sweep(
-    db: DuckDbMemoryDb,
-    strategy: RecallStrategy,
+    system: MemorySystem,
+    options: dict[str, Any],
     variants: Sequence[RecallVariant],
     probe: Probe,
     targets: Sequence[Namespace],
     conversation_id: str,
 ) -> list[Recalled]:
     """Recall for `probe` under variants that differ only in k, from one search per corpus.
+
+    `options` are the variants' shared recall settings (`strategy`, its options and
+    `budget_tokens`), handed to `system.arecall` with the corpus as `over`.
 
     Each namespace of `targets` is searched once at the largest k's share (k is split evenly
     over the namespaces); each variant takes its own top k of that. `recall_ms` is the time
@@ -113,7 +107,11 @@ async def recall_sweep(
     for namespace, k in zip(targets, split_k(k_max, len(targets)), strict=True):
         searched.append(
             [
-                await _search(strategy, db, namespace.user_id, probe.question, k, corpus)
+                list(
+                    await system.arecall(
+                        probe.question, user_id=namespace.user_id, limit=k, over=corpus, **options
+                    )
+                )
                 if k
                 else []
                 for corpus in corpora
@@ -251,6 +249,7 @@ async def answer_and_judge(
         ScoreInput(
             probe=probe,
             recalled_turn_ids=recalled.turn_ids,
+            provenance=not recalled.hits or any(h.source_message_ids for h in recalled.hits),
             context=recalled.context,
             answer=answer,
             judge_correct=verdict,

@@ -62,9 +62,14 @@ class DatasetRef(_Spec):
 class IngestSpec(_Spec):
     """How a conversation becomes memory."""
 
-    kind: Literal["messages", "verbatim", "extract"] = "extract"
+    kind: Literal["messages", "verbatim", "extract", "custom"] = "extract"
     """`messages` stores runs only; `verbatim` stores every turn as a memory; `extract` asks
-    a `MemoryManager` for facts."""
+    a `MemoryManager` for facts; `custom` replays into your own `MemorySystem` (`factory`)."""
+    factory: str | None = None
+    """For `custom`: `"package.module:function"`, a callable that takes `options` as keyword
+    arguments and returns a `memlab.system.MemorySystem`."""
+    options: dict[str, Any] = Field(default_factory=dict)
+    """For `custom`: the keyword arguments of `factory` (part of the variant's id)."""
     model: str = OFFLINE
     """The extraction model (litellm string), for `extract`."""
     prompt: str = "agno-v2"
@@ -87,8 +92,28 @@ class IngestSpec(_Spec):
 
         return check_name("extraction prompt", value, list(EXTRACTORS))
 
+    @model_validator(mode="after")
+    def _custom(self) -> IngestSpec:
+        if self.kind == "custom":
+            if not self.factory:
+                raise ValueError(
+                    "kind = 'custom' needs factory = 'package.module:function' (a callable "
+                    "that returns your MemorySystem)"
+                )
+            from memlab.system import load_factory
+
+            try:
+                load_factory(self.factory)
+            except ConfigError as exc:
+                raise ValueError(str(exc)) from exc
+        elif self.factory is not None or self.options:
+            raise ValueError(f"factory and options are for kind = 'custom', not {self.kind!r}")
+        return self
+
     def settings(self) -> dict[str, Any]:
         """The settings that define this ingest (only those that apply to its kind)."""
+        if self.kind == "custom":
+            return {"ingest": self.kind, "factory": self.factory, "options": self.options}
         if self.kind != "extract":
             return {"ingest": self.kind}
         return {

@@ -1,15 +1,13 @@
 """One unit of a replay: an (ingest × summary) variant and a conversation.
 
-The unit replays the conversation's sessions in time order into its own namespaces (one run
-per exchange, extraction per the variant, summary triggers, end of session), and at each
-probe's moment evaluates every recall variant against the same memory state ("ingest once,
-recall many"). Runs go through `Memory.add_run` one by one when the summary trigger counts
-runs or tokens; otherwise a session's runs are stored in one `add_runs` transaction, since
-nothing reads them in between (the state at every probe is the same, for a fraction of the
-commits). Summaries are triggered here rather than inside `add_run`, so they are awaited on
-the replay's event loop. A unit shares no in-process state with other units except the
-store and the models, so units could run in separate processes and their files be merged by
-SQL. Its rows are returned, not written: the runner commits a unit in one transaction.
+The unit builds the variant's `MemorySystem` (a configured `Memory`, or a user's own system)
+and replays the conversation's sessions into it in time order, one user id per principal;
+at each probe's moment it asks the system to recall under every recall variant against the
+same memory state ("ingest once, recall many"). The unit sees the system only through that
+protocol, so what it measures is what an agent would ship. A unit shares no in-process state
+with other units except the store and the models, so units could run in separate processes
+and their files be merged by SQL. Its rows are returned, not written: the runner commits a
+unit in one transaction.
 """
 
 from __future__ import annotations
@@ -35,15 +33,11 @@ from memlab.lab.running.replay_ingest import (
     probe_moments,
     runs_of,
     turn_id_of,
-    verbatim_memories,
 )
+from memlab.lab.running.systems import ReportedUsage, unit_system
 from memlab.llm._litellm import OFFLINE_MODEL, count_tokens
-from memlab.manager import MemoryManager
-from memlab.memory import Memory
-from memlab.recall.base import RecallStrategy, get_strategy
-from memlab.schema import Message, Run, UserMemory, utcnow
-from memlab.summarizer import SessionSummarizer
-from memlab.triggers import TriggerEvent, get_trigger
+from memlab.schema import utcnow
+from memlab.system import MemorySystem
 
 __all__ = ["UnitPlan", "UnitResult", "replay_unit", "unit_id_of"]
 
@@ -97,31 +91,17 @@ class _Replay:
         self.db = db
         self.models = models
         self.on_probes = on_probes
-        iv = plan.ingest
-        kind = iv.ingest.kind
+        kind = plan.ingest.ingest.kind
         self.spaces = namespaces(
-            plan.conversation, unit_key=plan.namespace_key, per_principal=kind == "extract"
+            plan.conversation,
+            unit_key=plan.namespace_key,
+            per_principal=kind in ("extract", "custom"),
         )
-        manager = None
-        if kind == "extract":
-            manager = MemoryManager(
-                models.get(iv.ingest.model),
-                prompt=iv.ingest.prompt,
-                context=iv.ingest.context,
-                top_k=iv.ingest.top_k,
-                include_assistant=iv.ingest.include_assistant,
-            )
-        summarizer = SessionSummarizer(models.get(iv.summary.model), mode=iv.summary.mode)
-        # Triggers are asked here, not inside `add_run`, so summaries are awaited on the
-        # replay's event loop instead of blocking it.
-        self.trigger = get_trigger(iv.summary.trigger, **iv.summary.trigger_options())
-        self.per_run_trigger = iv.summary.trigger in ("every_n_runs", "token_threshold")
-        self.memory = Memory(
-            db, model=None, manager=manager, summarizer=summarizer, summary_trigger="never"
-        )
-        # Variants that differ only in k share one strategy and one search per probe (see
-        # `recall_sweep`); a model-driven strategy picks per k, so it is never shared.
-        self.sweeps: list[tuple[RecallStrategy, list[tuple[str, RecallVariant]]]] = []
+        self.system: MemorySystem = unit_system(plan.ingest, db, models)
+        self.reported = ReportedUsage(self.system, models.ledger, plan.ingest)
+        # Variants that differ only in k share one recall per probe (see `recall_sweep`); a
+        # model-driven strategy picks per k, so it is never shared.
+        self.sweeps: list[tuple[dict[str, Any], list[tuple[str, RecallVariant]]]] = []
         by_key: dict[str, list[tuple[str, RecallVariant]]] = {}
         for variant_id, rv in plan.recalls:
             key = json.dumps({**rv.settings, "k": None}, sort_keys=True, default=str)
@@ -130,16 +110,16 @@ class _Replay:
             by_key.setdefault(key, []).append((variant_id, rv))
         for group in by_key.values():
             spec = group[0][1].spec
-            options = spec.strategy_options()
+            options: dict[str, Any] = {"strategy": spec.strategy, **spec.strategy_options()}
             if group[0][1].budget_tokens is not None:  # the budget is part of the group's key
                 options["budget_tokens"] = group[0][1].budget_tokens
             if spec.strategy == "agentic":
                 options["llm"] = models.get(spec.model or OFFLINE_MODEL)
-            self.sweeps.append((get_strategy(spec.strategy, **options), group))
-        self.message_tokens = 0
+            self.sweeps.append((options, group))
         self.probe_rows: list[dict[str, Any]] = []
         self.control_rows: list[dict[str, Any]] = []
         self.empty_recall: dict[str, bool] = {vid: True for vid, _ in plan.recalls}
+        self.unsourced = False
         # Answer and judge jobs of earlier probe moments, still running while later sessions
         # are ingested (they read only their recall results, taken before the next ingest).
         self.pending: list[asyncio.Future[Any]] = []
@@ -147,58 +127,15 @@ class _Replay:
         self.sessions = in_time_order(plan.conversation)
 
     # ----------------------------------------------------------------- ingest
-    async def _summarize_if(self, ns: Namespace, session_id: str, event: TriggerEvent) -> None:
-        if self.trigger.should_fire(
-            self.db, user_id=ns.user_id, session_id=session_id, event=event
-        ):
-            with stage("summary"):
-                await self.memory.acreate_session_summary(session_id, user_id=ns.user_id)
-
     async def ingest_session(self, index: int) -> None:
-        conversation = self.plan.conversation
+        """Give every namespace its runs of the session, then end the session for it."""
         session = self.sessions[index]
-        ingest = self.plan.ingest.ingest
         for ns in self.spaces:
-            session_messages: list[Message] = []
-            verbatim: list[UserMemory] = []
-            runs = list(runs_of(conversation, session, ns, ns.user_id))
-            if not self.per_run_trigger:
-                # Nothing reads the runs between two exchanges, so the session's runs are
-                # stored in one transaction; the memory state at every probe is the same.
-                self.db.add_runs(runs)
-            for run in runs:
-                if self.per_run_trigger:
-                    self.memory.add_run(session.id, run, user_id=ns.user_id)
-                session_messages.extend(run.messages)
-                if ns is self.spaces[0]:
-                    self.message_tokens += sum(count_tokens(m.content) for m in run.messages)
-                if ingest.kind == "extract" and ingest.granularity == "run":
-                    await self._extract(ns, run.messages, session.id, run)
-                elif ingest.kind == "verbatim":
-                    verbatim.extend(verbatim_memories(ns, run))
-                await self._summarize_if(ns, session.id, "run")
-            if ingest.kind == "extract" and ingest.granularity == "session" and session_messages:
-                await self._extract(ns, session_messages, session.id, None)
-            if verbatim:
-                self.db.upsert_memories(ns.user_id, verbatim, cause="verbatim")
-            self.memory.end_session(session.id, user_id=ns.user_id)
-            await self._summarize_if(ns, session.id, "session_end")
-
-    async def _extract(
-        self, ns: Namespace, messages: list[Message], session_id: str, run: Run | None
-    ) -> None:
-        if (
-            not any(m.role == "user" for m in messages)
-            and not self.plan.ingest.ingest.include_assistant
-        ):
-            return  # nothing of this principal's to extract from: no call, as an agent would do
-        with stage("ingest"):
-            await self.memory.acreate_user_memories(
-                messages=messages,
-                user_id=ns.user_id,
-                session_id=session_id,
-                run_id=run.run_id if run else None,
-            )
+            runs = list(runs_of(self.plan.conversation, session, ns, ns.user_id))
+            with stage("ingest"):
+                await self.system.aingest(session.id, runs, user_id=ns.user_id)
+                await self.system.aend_session(session.id, user_id=ns.user_id)
+        self.reported.record(self.plan.unit_id)
 
     # ----------------------------------------------------------------- probes
     def targets(self, probe: Probe) -> list[Namespace]:
@@ -211,11 +148,11 @@ class _Replay:
         plan, exp = self.plan, self.plan.experiment
         recalled: list[tuple[Probe, str, RecallVariant, Recalled]] = []
         for probe in probes:
-            for strategy, group in self.sweeps:
+            for options, group in self.sweeps:
                 with stage("recall", variant_id=group[0][0]):
                     found = await recall_sweep(
-                        self.db,
-                        strategy,
+                        self.system,
+                        options,
                         [rv for _, rv in group],
                         probe,
                         self.targets(probe),
@@ -224,6 +161,8 @@ class _Replay:
                 for (variant_id, rv), one in zip(group, found, strict=True):
                     if one.hits:
                         self.empty_recall[variant_id] = False
+                        if not any(h.source_message_ids for h in one.hits):
+                            self.unsourced = True  # evidence scores are undefined, say why
                     recalled.append((probe, variant_id, rv, one))
         repeats = exp.repeats if exp.answer is not None else 1
         jobs = []
@@ -336,21 +275,20 @@ class _Replay:
 
     # ----------------------------------------------------------------- the unit's record
     def stored(self) -> tuple[int, int, int, set[str]]:
-        """(memories, summaries, their tokens, cited turn ids) over the unit's namespaces."""
+        """(memories, summaries, tokens held, cited turn ids) over the unit's namespaces."""
         conversation_id = self.plan.conversation.id
         n_memories = n_summaries = tokens = 0
         cited: set[str] = set()
         for ns in self.spaces:
-            memories = self.db.list_memories(ns.user_id)
-            summaries = self.db.list_summaries(ns.user_id)
-            n_memories += len(memories)
-            n_summaries += len(summaries)
-            tokens += sum(count_tokens(m.memory) for m in memories)
-            tokens += sum(count_tokens(s.summary) for s in summaries)
-            sources = [mid for m in memories for mid in m.source_message_ids]
-            by_session = self.db.summary_sources(ns.user_id, [s.session_id for s in summaries])
-            sources += [mid for ids in by_session.values() for mid in ids]
-            cited.update(t for t in (turn_id_of(s, conversation_id) for s in sources) if t)
+            for item in self.system.held(user_id=ns.user_id):
+                n_memories += item.kind == "memory"
+                n_summaries += item.kind == "summary"
+                tokens += count_tokens(item.text)
+                cited.update(
+                    t
+                    for t in (turn_id_of(s, conversation_id) for s in item.source_message_ids)
+                    if t
+                )
         return n_memories, n_summaries, tokens, cited
 
 
@@ -395,9 +333,6 @@ async def replay_unit(
         models.ledger.forward()
     n_memories, n_summaries, memory_tokens, cited = replay.stored()
     kind = plan.ingest.ingest.kind
-    if kind == "messages":
-        memory_tokens += replay.message_tokens
-        cited |= {t.id for _, t in conversation.turns()}
     evidence = {e for p in conversation.probes if not p.abstention for e in p.evidence}
     health = []
     if (kind != "messages" and n_memories + n_summaries == 0) or conversation.turn_count() == 0:
@@ -405,6 +340,8 @@ async def replay_unit(
     for variant_id, rv in plan.recalls:
         if conversation.probes and replay.empty_recall[variant_id] and error is None:
             health.append(f"empty_recall:{rv.label}")
+    if replay.unsourced:
+        health.append("no_provenance")
     unit = {
         "experiment_id": plan.experiment_id,
         "unit_id": plan.unit_id,
