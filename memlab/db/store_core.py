@@ -1,10 +1,11 @@
 """The core of the DuckDB store: the file, per-thread cursors and the write-behind buffer.
 
-Single adds are the hot path of an agent (one per extracted fact) and DuckDB spends ~0.6 ms per
-statement, so `add_memory` without a caller-chosen id goes to a small write-behind buffer that
-is committed as one Arrow batch before any read, when it holds `flush_rows` rows, after
-`flush_interval_s`, on `flush()`/`close()` and at interpreter exit. Reads in the process always
-see every write. Pass `write_behind=False` to commit each add at once (~500/s).
+Single adds are the hot path of an agent (one per extracted fact) and a DuckDB statement costs
+far more than a buffered row (`benchmarks/store.py` measures both), so `add_memory` without a
+caller-chosen id goes to a small write-behind buffer that is committed as one Arrow batch
+before any read, when it holds `flush_rows` rows, after `flush_interval_s`, on
+`flush()`/`close()` and at interpreter exit. Reads in the process always see every write. Pass
+`write_behind=False` to commit each add at once.
 
 Store objects opened on the same file in one process share the file, the buffer and the caches
 (`memlab.db.shared`), so re-running `DuckDbMemoryDb("agent.duckdb")` in a notebook just works.
@@ -14,7 +15,8 @@ transaction that is retried when another thread's write conflicts (`Connection.a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -286,6 +288,21 @@ class StoreCore:
         """This thread's cursor for reading user data (see `_flush_data`)."""
         self._flush_data()
         return self._conn.cursor()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the file, after every buffered write is committed.
+
+        For tables the store does not own (the replay lab's results live in the same file).
+        """
+        self.flush()
+        return self._conn.cursor()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor in one transaction, committed when the block ends (rolled back on error)."""
+        self.flush()
+        with self._conn.transaction() as cur:
+            yield cur
 
     @property
     def closed(self) -> bool:

@@ -21,6 +21,9 @@ Staying correct without paying a database scan per query:
    live mask. When dead rows pile up, rows and views are compacted.
 5. Hits are read back from the store by id, so even a wrong mirror could not return a deleted
    item. Users never share a mirror.
+
+The store's side of this is `memlab.db.RecallIndexStore`; a store without it is synced
+through `memlab.recall.generic_store` (step 3 on every search, same rows).
 """
 
 from __future__ import annotations
@@ -39,11 +42,20 @@ import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from memlab.db.base import MemoryDb
-from memlab.db.store_core import MemoryChange
+from memlab.db.recall_index import MemoryChange, RecallIndexStore
 from memlab.recall.base import Corpus
+from memlab.recall.generic_store import index_store
 from memlab.schema import UserMemory
 
-__all__ = ["MAX_CACHED_INDEXES", "CorpusIndex", "CorpusKey", "IndexView", "open_index"]
+__all__ = [
+    "MAX_CACHED_INDEXES",
+    "CorpusIndex",
+    "CorpusKey",
+    "IndexView",
+    "cached_indexes",
+    "clear_index_cache",
+    "open_index",
+]
 
 MAX_CACHED_INDEXES = 64
 """Mirrors kept per store (least recently used dropped first)."""
@@ -105,7 +117,7 @@ class CorpusIndex:
         """Rows, dead ones included."""
         return len(self.ids)
 
-    def sync(self, db: MemoryDb) -> None:
+    def sync(self, db: RecallIndexStore) -> None:
         """Bring the rows in step with the store (a no-op when its data version is unchanged)."""
         version = db.data_version(self.key.user_id)
         if version == self.version:
@@ -128,7 +140,7 @@ class CorpusIndex:
         self._apply(db, snapshot)
         self.version = version
 
-    def _apply(self, db: MemoryDb, snapshot: Any) -> None:
+    def _apply(self, db: RecallIndexStore, snapshot: pa.Table) -> None:
         ids = snapshot.column("item_id").combine_chunks().cast(pa.string())
         fps = snapshot.column("fingerprint").to_numpy().astype(np.uint64)
         times = snapshot.column("ts_us").to_numpy().astype(np.float64) / 1e6
@@ -154,7 +166,7 @@ class CorpusIndex:
         if self.n - int(self.live.sum()) > max(_COMPACT_MIN_DEAD, self.n // 4):
             self._compact()
 
-    def _replay(self, db: MemoryDb, changes: Sequence[MemoryChange]) -> None:
+    def _replay(self, db: RecallIndexStore, changes: Sequence[MemoryChange]) -> None:
         written: dict[str, UserMemory] = {}
         for change in changes:
             if change.removed:
@@ -170,7 +182,7 @@ class CorpusIndex:
         if self.n - int(self.live.sum()) > max(_COMPACT_MIN_DEAD, self.n // 4):
             self._compact()
 
-    def _append(self, table: Any) -> None:
+    def _append(self, table: pa.Table) -> None:
         if table.num_rows == 0:
             return
         ids = table.column("item_id").to_pylist()
@@ -237,13 +249,25 @@ def _cached(db: MemoryDb, key: CorpusKey) -> CorpusIndex:
         return index
 
 
+def cached_indexes(db: MemoryDb) -> dict[CorpusKey, CorpusIndex]:
+    """The in-process mirrors of `db`'s corpora, least recently used first (a copy)."""
+    with _CACHE_LOCK:
+        return dict(_CACHE.get(db, {}))
+
+
+def clear_index_cache() -> None:
+    """Forget every in-process mirror (the next recall rebuilds from the store)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
 @contextmanager
 def open_index(db: MemoryDb, key: CorpusKey) -> Iterator[CorpusIndex]:
     """The mirror of `key` in `db`, synced, locked for the block (views and scoring inside)."""
     index = _cached(db, key)
     with index.lock:
         try:
-            index.sync(db)
+            index.sync(index_store(db))
         except BaseException:
             index.reset()  # a failed sync may leave rows half-updated; rebuild next time
             raise

@@ -2,6 +2,8 @@
 
 Ranked strategies hand over (item id, score) pairs; the items are read by id in one query, so a
 hit always shows the item as stored now and an item deleted meanwhile is never returned.
+Reads by id go through the store's `RecallIndexStore` side (or the generic path); the rest
+are `MemoryDb` reads.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Literal
 
 from memlab.db.base import MemoryDb
 from memlab.recall.base import Corpus, RecallHit, hit_from_memory
+from memlab.recall.generic_store import index_store
 from memlab.schema import Message, SessionSummary
 
 __all__ = ["hits_by_id", "hits_in_order"]
@@ -56,10 +59,11 @@ def hits_by_id(
     if over == "memories":
         return [
             hit_from_memory(m, score_of[m.memory_id or ""])
-            for m in db.get_memories_by_ids(user_id, ids)
+            for m in index_store(db).get_memories_by_ids(user_id, ids)
         ]
     if over == "messages":
-        return [_message_hit(m, score_of[m.id]) for m in db.get_messages_by_ids(user_id, ids)]
+        messages = index_store(db).get_messages_by_ids(user_id, ids)
+        return [_message_hit(m, score_of[m.id]) for m in messages]
     by_session = {s.session_id: s for s in db.list_summaries(user_id)}
     found = [by_session[i] for i in ids if i in by_session]
     return _summary_hits(db, user_id, found, [score_of[s.session_id] for s in found])

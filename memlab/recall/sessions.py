@@ -7,8 +7,9 @@ cites exactly its turn). A memory that cites no stored message is placed by its 
 stored with the same timestamp count as one session, in insertion order, which is what a
 replayed session without messages looks like.
 
-The map is read from the store's documented frames (`messages_df`, `memories_df`,
-`summaries_df`) once per data version of the user and cached beside the mirror.
+The map is built from the store's `session_layout` (one bulk read in DuckDB; from runs,
+memories and summaries on the generic path) once per data version of the user and cached
+beside the mirror.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from memlab.db.base import MemoryDb
 from memlab.recall.corpus import CorpusIndex
+from memlab.recall.generic_store import index_store
 
 __all__ = ["SessionMap", "session_map"]
 
@@ -95,37 +96,36 @@ def _build(index: CorpusIndex, db: MemoryDb) -> SessionMap:
     summaries: dict[str, str] = {}
     session_ids: list[str] = []
     if corpus != "summaries":
-        messages = db.messages_df(user_id=user_id)
-        codes, uniques = pd.factorize(messages["session_id"], sort=False)
-        session_ids = [str(s) for s in uniques]
-        at = pd.Index(messages["message_id"])
-        names = messages["name"].where(messages["name"].notna(), messages["role"]).tolist()
-        memories = db.memories_df(user_id=user_id)
-        for text, cited in zip(memories["memory"], memories["source_message_ids"], strict=True):
-            for mid in list(cited) if cited is not None else []:
+        layout = index_store(db).session_layout(user_id)
+        code_of: dict[str, int] = {}
+        codes = np.array(
+            [code_of.setdefault(s, len(code_of)) for s in layout.message_sessions], np.int64
+        )
+        session_ids = list(code_of)
+        at: dict[str, int] = {}
+        for i, mid in enumerate(layout.message_ids):
+            at.setdefault(mid, i)
+        for text, cited in zip(layout.memory_texts, layout.memory_sources, strict=True):
+            for mid in cited:
                 citing.setdefault(mid, []).append(text)
-        frame = db.summaries_df(user_id=user_id)
-        summaries = dict(zip(frame["session_id"], frame["summary"], strict=True))
+        summaries = dict(layout.summaries)
         if corpus == "messages":
             sources = [[i] for i in index.ids]
         else:
-            cites = dict(zip(memories["memory_id"], memories["source_message_ids"], strict=True))
-            # The frame holds arrays (or None), whose truth value numpy refuses.
-            empty: list[str] = []
-            sources = [list(c) if (c := cites.get(i)) is not None else empty for i in index.ids]
-        first = [s[0] if s else "" for s in sources]
-        where = at.get_indexer(first)
+            cites = dict(zip(layout.memory_ids, layout.memory_sources, strict=True))
+            sources = [list(cites.get(i, ())) for i in index.ids]
+        where = np.array([at.get(s[0], -1) if s else -1 for s in sources], np.int64)
         found = where >= 0
         session[found] = codes[where[found]]
         order[found] = where[found]
         for row in np.flatnonzero(found).tolist():
-            speaker[row] = names[where[row]]
+            speaker[row] = layout.speakers[where[row]]
         missing = np.flatnonzero(~found)
         if missing.size and corpus == "memories":
             # No stored message: items stored at the same time form one session.
             stamps, inverse = np.unique(index.times[missing], return_inverse=True)
             session[missing] = len(session_ids) + inverse
-            order[missing] = len(at) + missing
+            order[missing] = len(layout.message_ids) + missing
             session_ids += [f"@{s:.0f}" for s in stamps]
     live = np.flatnonzero(index.live & (session >= 0))
     sorted_rows = live[np.lexsort((order[live], session[live]))].astype(np.int64)

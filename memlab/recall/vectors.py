@@ -1,7 +1,8 @@
 """Vectors for semantic recall: embedded once per (text, embedder), lazily, in batches.
 
 A `VectorView` is the matrix of unit vectors of a corpus mirror's rows. When rows arrive it
-looks their content hashes up in the store's `embeddings` table in one query, embeds only the
+looks their content hashes up in the store's vectors (`RecallIndexStore.get_embeddings`: the
+DuckDB `embeddings` table, or the generic path's in-process ones) in one query, embeds only the
 texts that have no vector yet, in one batch, and writes those back in one Arrow insert. Single
 adds therefore stay cheap (nothing is embedded until a semantic search needs it), and a text
 repeated across memories, messages or users is embedded once. A query is one matrix-vector
@@ -23,7 +24,9 @@ from numpy.typing import NDArray
 from memlab.db.base import MemoryDb
 from memlab.db.store_embeddings import dim_mismatch
 from memlab.errors import ConfigError
+from memlab.llm.client import LedgerStore
 from memlab.recall.embedders import EMBEDDERS, Embedder, get_embedder
+from memlab.recall.generic_store import index_store
 
 __all__ = [
     "VectorView",
@@ -72,9 +75,13 @@ def resolve_embedder(embedder: str | Embedder, options: Mapping[str, Any]) -> Em
 
 
 def attach_store(embedder: Embedder, db: MemoryDb) -> None:
-    """Let an embedder that records its calls (`attach(db)`, as the litellm one) use `db`."""
+    """Let an embedder that records its calls (`attach(db)`, as the litellm one) use `db`.
+
+    Only a store that keeps the ledger and the response cache (`LedgerStore`) is attached;
+    with another, the embedder keeps its own, as `Memory` does for its model.
+    """
     attach = getattr(embedder, "attach", None)
-    if callable(attach):
+    if callable(attach) and isinstance(db, LedgerStore):
         attach(db)
 
 
@@ -123,8 +130,9 @@ class VectorView:
     ) -> None:
         """Fetch or compute vectors of the live rows among the next `len(texts)` rows."""
         name = self.embedder.name
+        store = index_store(db)
         if not self._checked:
-            stored = db.embedding_dims(name)
+            stored = store.embedding_dims(name)
             if any(d != self.dim for d in stored):
                 raise dim_mismatch(name, stored, self.dim)
             self._checked = True
@@ -136,7 +144,7 @@ class VectorView:
         _, first = np.unique(slots, return_index=True)  # first row of each distinct hash
         table = np.zeros((len(unique), self.dim), np.float32)
         have = np.zeros(len(unique), np.bool_)
-        positions, vectors = db.get_embeddings(name, unique, dim=self.dim)
+        positions, vectors = store.get_embeddings(name, unique, dim=self.dim)
         table[positions] = vectors
         have[positions] = True
         missing = np.flatnonzero(~have)
@@ -145,7 +153,7 @@ class VectorView:
             fresh = embed_checked(
                 self.embedder, [texts[int(wanted[first[i]])] for i in missing.tolist()], db
             )
-            db.put_embeddings(name, todo, fresh)
+            store.put_embeddings(name, todo, fresh)
             table[missing] = fresh
         self._grow(self.n + len(texts))
         if wanted.size == len(texts):  # all live (the usual case): one copy, no temporary
@@ -169,7 +177,13 @@ class VectorView:
         self.n = len(mine)
 
     def query(self, text: str, db: MemoryDb) -> NDArray[np.float32]:
-        """Cosine similarity of `text` to every row (0 for rows without a vector)."""
+        """Cosine similarity of `text` to every row (0 for rows without a vector).
+
+        Each row's score depends on its vector and the query only, not on where the row sits:
+        BLAS (`matrix @ q`) rounds the last few rows of a matrix differently from the rest,
+        so a mirror grown by appends and one built at once (the generic path) would disagree
+        in the last bit. einsum sums every row the same way, as fast on 100k rows.
+        """
         q = embed_checked(self.embedder, [text], db)[0]
-        scores: NDArray[np.float32] = self.matrix @ q
+        scores: NDArray[np.float32] = np.einsum("ij,j->i", self.matrix, q)
         return scores

@@ -42,7 +42,7 @@ def test_durable_mode_commits_each_add(tmp_path) -> None:
     db = DuckDbMemoryDb(tmp_path / "d.duckdb", write_behind=False)
     m = db.add_memory("u1", UserMemory(memory="x"))
     # Read straight from the table with no flush: the row is already committed.
-    rows = db._conn.cursor().execute("SELECT memory_id FROM memories").fetchall()
+    rows = db.cursor().execute("SELECT memory_id FROM memories").fetchall()
     assert rows == [(m.memory_id,)]
     db.close()
 

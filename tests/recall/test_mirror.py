@@ -32,7 +32,7 @@ def test_deleted_rows_are_compacted_away(memory: Memory) -> None:
         memory.delete_user_memory(memory_id)
     hits = memory.recall("tea", strategy="hybrid", limit=500)
     assert {h.item_id for h in hits} == set(ids[300:])
-    mirror = corpus._CACHE[memory.db][CorpusKey("ana", "memories")]
+    mirror = corpus.cached_indexes(memory.db)[CorpusKey("ana", "memories")]
     assert mirror.n == 100 and mirror.live.all()
     assert memory.recall("fact 399", strategy="bm25", limit=1)[0].item_id == ids[399]
 
@@ -42,7 +42,7 @@ def test_the_cache_keeps_a_bounded_number_of_mirrors(memory: Memory, monkeypatch
     for user in ["u1", "u2", "u3", "u4"]:
         memory.add_user_memory(f"{user} likes tea", user_id=user)
         assert memory.recall("tea", strategy="bm25", limit=1, user_id=user)[0].text.startswith(user)
-    assert [k.user_id for k in corpus._CACHE[memory.db]] == ["u2", "u3", "u4"]
+    assert [k.user_id for k in corpus.cached_indexes(memory.db)] == ["u2", "u3", "u4"]
 
 
 def test_threads_searching_while_another_writes(memory: Memory) -> None:

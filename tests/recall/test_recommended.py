@@ -9,7 +9,7 @@ from memlab import Memory
 from memlab.db import DuckDbMemoryDb
 from memlab.recall import describe_strategy, get_strategy
 from memlab.recall.budget import context_tokens
-from memlab.recall.corpus import _CACHE
+from memlab.recall.corpus import clear_index_cache
 
 QUESTIONS = ["What is the dog called?", "Where is the new shop?", "Who helped at the shelter?"]
 
@@ -34,7 +34,7 @@ def test_recommended_gives_the_same_hits_in_fresh_stores(
     tmp_path: Path, chat_store: Callable[..., None]
 ) -> None:
     first = recall_all(tmp_path / "a.duckdb", chat_store)
-    _CACHE.clear()
+    clear_index_cache()
     assert recall_all(tmp_path / "b.duckdb", chat_store) == first
     assert all(first)
 
