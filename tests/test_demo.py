@@ -80,7 +80,7 @@ def test_second_run_reuses_every_unit_and_makes_no_model_call(demo_runs, tmp_pat
     assert "the report is current" in printed
     db = DuckDbMemoryDb(first.db_path, read_only=True)
     try:
-        con = db._conn.cursor()
+        con = db.cursor()
         # Each unit was committed once, by the first run; the ledger has one run's calls.
         assert con.execute("SELECT count(*) FROM lab_units").fetchall() == [(2 * len(INGESTS),)]
         calls = con.execute("SELECT count(*), count(unit_id) FROM llm_calls").fetchall()[0]

@@ -7,7 +7,7 @@ file brings it forward and opening a current file does nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import duckdb
 
@@ -144,25 +144,36 @@ def m002_embeddings(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
+def apply_migrations(
+    con: duckdb.DuckDBPyConnection,
+    migrations: Sequence[tuple[str, Migration]] | None = None,
+    *,
+    ledger: str = "_migrations",
+) -> list[str]:
     """Apply every migration not yet in the ledger, each in its own transaction.
+
+    Args:
+        con: The connection to migrate.
+        migrations: The ordered (name, function) list; None for the store's `MIGRATIONS`.
+            The replay lab passes its own list, for tables it keeps apart from the store's.
+        ledger: The table recording the applied names (a code constant, never user input).
 
     Returns:
         The names applied by this call (empty when the file was current).
     """
     con.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations"
+        f"CREATE TABLE IF NOT EXISTS {ledger}"
         " (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
     )
-    done = {row[0] for row in con.execute("SELECT name FROM _migrations").fetchall()}
+    done = {row[0] for row in con.execute(f"SELECT name FROM {ledger}").fetchall()}
     applied: list[str] = []
-    for name, fn in MIGRATIONS:
+    for name, fn in MIGRATIONS if migrations is None else migrations:
         if name in done:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
             fn(con)
-            con.execute("INSERT INTO _migrations VALUES (?, now()::TIMESTAMP)", [name])
+            con.execute(f"INSERT INTO {ledger} VALUES (?, now()::TIMESTAMP)", [name])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -17,13 +17,17 @@ import pandas as pd
 
 from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.errors import NotFoundError, StoreError
+from memlab.lab.analysis.scorers import SCORERS
+from memlab.lab.running.lab_migrations import LAB_SCHEMA_VERSION, check_lab_version
+from memlab.lab.running.probe_rows import SCORE_COLUMNS
+from memlab.lab.running.tables import create_tables, lab_cursor
 
 if TYPE_CHECKING:
     from memlab.lab.analysis.summary import Comparison
 
 __all__ = ["Results", "open_results"]
 
-_PROBES = """
+_PROBES = f"""
 SELECT p.experiment_id, p.variant_id, v.label, v.ingest_id, v.recall_id, p.unit_id,
        p.conversation_id, p.probe_id, p.repeat, p.category, p.category_id, p.abstention,
        p.status, p.error, p.error_call_id, p.k, p.context_tokens, p.recalled_ids,
@@ -32,7 +36,7 @@ SELECT p.experiment_id, p.variant_id, v.label, v.ingest_id, v.recall_id, p.unit_
        j.input_tokens + j.output_tokens AS judge_tokens,
        a.cost_usd AS answer_cost_usd, j.cost_usd AS judge_cost_usd,
        p.answer_call_id, p.judge_call_id, p.judge_model, p.judge_prompt, p.asked_after,
-       p.scores_json
+       {", ".join(f"p.{name}" for name in SCORE_COLUMNS)}, p.extra_scores
 FROM lab_probe_results p
 JOIN lab_variants v ON v.experiment_id = p.experiment_id AND v.variant_id = p.variant_id
 LEFT JOIN llm_calls a ON a.call_id = p.answer_call_id
@@ -73,6 +77,14 @@ class Results:
 
     def __init__(self, db: DuckDbMemoryDb, experiment_id: str | None = None) -> None:
         self.db = db
+        version = check_lab_version(lab_cursor(db), path=db.path)
+        if 0 < version < LAB_SCHEMA_VERSION:
+            raise StoreError(
+                f"{db.path}: its lab tables are at version {version}, written by an older "
+                f"memlab; this memlab reads version {LAB_SCHEMA_VERSION}. Open the file with "
+                "`open_results(path)`, which migrates it once, or pass a writable store to "
+                "`memlab.lab.running.tables.create_tables` first"
+            )
         known = self._query(
             "SELECT experiment_id, name FROM lab_experiments ORDER BY created_at DESC", []
         )
@@ -119,15 +131,17 @@ class Results:
         scores with no answer stage) and on rows whose status is `error`.
         """
         df = self._query(_PROBES, [self.experiment_id])
-        from memlab.lab.analysis.scorers import SCORERS
-
-        parsed = [json.loads(s) for s in df.pop("scores_json")]
-        names = list(SCORERS)
-        for extra in sorted({k for row in parsed for k in row} - set(names)):
-            names.append(extra)
+        # Scorers without a column of their own (registered by the user) are in a map.
+        extra: list[dict[str, float | None]] = list(df.pop("extra_scores"))
+        names = list(SCORERS) + [c for c in SCORE_COLUMNS if c not in SCORERS]
+        names += sorted({k for row in extra for k in row} - set(names))
         for name in names:
-            df[name] = [_float(row.get(name)) for row in parsed]
-        return df
+            if name in SCORE_COLUMNS:
+                df[name] = df[name].astype(float)  # NULL (undefined, not computed) is NaN
+            else:
+                df[name] = [_float(row.get(name)) for row in extra]
+        base = [c for c in df.columns if c not in names]
+        return df[base + names]
 
     def units_df(self) -> pd.DataFrame:
         """One row per unit, with ingest and summary tokens and cost from the ledger."""
@@ -207,15 +221,43 @@ def _float(value: Any) -> float:
 def open_results(path: str | Path, *, experiment_id: str | None = None) -> Results:
     """Reopen a finished results file read-only (for a notebook).
 
+    A file an older memlab wrote is migrated once, in place, before it is opened read-only.
+
     Raises:
-        StoreError: the file does not exist or another process holds it.
+        StoreError: the file does not exist, another process holds it, or a newer memlab
+            wrote it (the message says to upgrade).
         NotFoundError: the file holds no replay results.
     """
     if not Path(path).is_file():
         raise StoreError(f"{path}: no such results file; run `memlab replay ... --db {path}`")
     db = DuckDbMemoryDb(path, read_only=True)
     try:
+        version = check_lab_version(lab_cursor(db), path=str(path))
+    except BaseException:
+        db.close()
+        raise
+    if 0 < version < LAB_SCHEMA_VERSION:
+        db.close()
+        _migrate(path, version)
+        db = DuckDbMemoryDb(path, read_only=True)
+    try:
         return Results(db, experiment_id)
     except BaseException:
         db.close()
         raise
+
+
+def _migrate(path: str | Path, version: int) -> None:
+    # A file an older memlab wrote is brought forward once, in place, so a notebook reads it
+    # like any other; the migration needs the file writable for that moment.
+    try:
+        store = DuckDbMemoryDb(path)
+    except StoreError as exc:
+        raise StoreError(
+            f"{path} was written by an older memlab (lab tables version {version}) and must "
+            f"be migrated once to version {LAB_SCHEMA_VERSION}, which needs it writable: {exc}"
+        ) from exc
+    try:
+        create_tables(store)
+    finally:
+        store.close()

@@ -25,6 +25,7 @@ from memlab.lab.analysis.qa_score import (
     token_f1_locomo,
 )
 from memlab.lab.data.dataset import Probe
+from memlab.registry import Registry
 
 __all__ = [
     "SCORERS",
@@ -108,7 +109,9 @@ class FunctionScorer:
         return self.fn(x)
 
 
-SCORERS: dict[str, Scorer] = {}
+SCORERS: Registry[Scorer] = Registry(
+    "scorer", hint="register one with @memlab.lab.analysis.scorers.register_scorer(name, needs=...)"
+)
 """Every registered scorer by name, in registration order."""
 
 
@@ -130,7 +133,7 @@ def register_scorer(
         text = definition if definition is not None else (fn.__doc__ or "")
         if not text.strip():
             raise ConfigError(f"scorer {name!r} has no definition: give one or a docstring")
-        SCORERS[name] = FunctionScorer(name, " ".join(text.split()), needs, fn)
+        SCORERS.add(name, FunctionScorer(name, " ".join(text.split()), needs, fn))
         return fn
 
     return decorate
@@ -142,11 +145,7 @@ def get_scorer(name: str) -> Scorer:
     Raises:
         ConfigError: no scorer has that name; the message lists the known ones.
     """
-    try:
-        return SCORERS[name]
-    except KeyError:
-        known = ", ".join(sorted(SCORERS))
-        raise ConfigError(f"unknown scorer {name!r}; known: {known}") from None
+    return SCORERS.get(name)
 
 
 def score_all(x: ScoreInput, names: Sequence[str] | None = None) -> dict[str, float]:

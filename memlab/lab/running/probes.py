@@ -7,12 +7,10 @@ replay (`BudgetExceeded` propagates).
 
 from __future__ import annotations
 
-import json
-import math
 import random
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from memlab.errors import BudgetExceeded, ModelCallError
@@ -20,7 +18,9 @@ from memlab.lab.analysis.scorers import ScoreInput, score_all
 from memlab.lab.data.dataset import Conversation, Probe
 from memlab.lab.running.experiment import JudgeSpec, RecallVariant
 from memlab.lab.running.ledger import stage
+from memlab.lab.running.probe_rows import ProbeOutcome
 from memlab.lab.running.replay_ingest import Namespace, turn_id_of
+from memlab.lab.running.rows import ControlVerdict
 from memlab.llm.client import LLM
 from memlab.llm.qa import answer_question, judge_answer
 from memlab.recall.base import RecallHit
@@ -30,9 +30,11 @@ from memlab.tokens import count_tokens
 
 __all__ = [
     "Recalled",
+    "answer_and_judge",
     "control_answers",
     "gold_text",
     "interleave",
+    "judge_controls",
     "recall_sweep",
     "split_k",
     "top_k",
@@ -183,10 +185,6 @@ def control_answers(
     return out
 
 
-def _error_fields(exc: ModelCallError) -> dict[str, Any]:
-    return {"status": "error", "error": str(exc), "error_call_id": exc.call_id}
-
-
 async def answer_and_judge(
     probe: Probe,
     recalled: Recalled,
@@ -197,21 +195,13 @@ async def answer_and_judge(
     judge_llm: LLM | None,
     judge: JudgeSpec | None,
     scores: Sequence[str] | None,
-) -> dict[str, Any]:
-    """The answer and judge stages and the scores of one (probe, variant, repeat) row."""
-    row: dict[str, Any] = {
-        "status": "ok",
-        "error": None,
-        "error_call_id": None,
-        "answer": None,
-        "answer_call_id": None,
-        "judge_call_id": None,
-        "judge_model": None,
-        "judge_prompt": None,
-        "answer_ms": None,
-        "judge_ms": None,
-    }
-    answer: str | None = None
+) -> ProbeOutcome:
+    """The answer and judge stages and the scores of one (probe, variant, repeat) row.
+
+    A failed model call makes the outcome an error that keeps what the stages before it
+    produced, with no score.
+    """
+    outcome = ProbeOutcome()
     verdict: bool | None = None
     try:
         if answer_llm is not None:
@@ -223,43 +213,42 @@ async def answer_and_judge(
                     [h.text for h in recalled.hits],
                     prompt=answer_prompt,
                 )
-            row["answer_ms"] = (time.perf_counter() - started) * 1000
-            answer = row["answer"] = done.text
-            row["answer_call_id"] = done.call_id
-        if judge_llm is not None and judge is not None and answer is not None:
+            outcome = replace(
+                outcome,
+                answer=done.text,
+                answer_call_id=done.call_id,
+                answer_ms=(time.perf_counter() - started) * 1000,
+            )
+        if judge_llm is not None and judge is not None and outcome.answer is not None:
             started = time.perf_counter()
             with stage("judge", variant_id=variant_id):
-                verdict_ = await judge_answer(
-                    judge_llm, probe.question, gold_text(probe), answer, prompt=judge.prompt
+                judged = await judge_answer(
+                    judge_llm, probe.question, gold_text(probe), outcome.answer, prompt=judge.prompt
                 )
-            row["judge_ms"] = (time.perf_counter() - started) * 1000
-            verdict = verdict_.correct
-            row.update(
-                judge_call_id=verdict_.call_id,
-                judge_model=verdict_.model,
-                judge_prompt=verdict_.prompt,
+            verdict = judged.correct
+            outcome = replace(
+                outcome,
+                judge_call_id=judged.call_id,
+                judge_model=judged.model,
+                judge_prompt=judged.prompt,
+                judge_ms=(time.perf_counter() - started) * 1000,
             )
     except BudgetExceeded:
         raise
     except ModelCallError as exc:
-        row.update(_error_fields(exc))
-        row["scores_json"] = "{}"
-        return row
+        return outcome.failed(exc)
     values = score_all(
         ScoreInput(
             probe=probe,
             recalled_turn_ids=recalled.turn_ids,
             provenance=not recalled.hits or any(h.source_message_ids for h in recalled.hits),
             context=recalled.context,
-            answer=answer,
+            answer=outcome.answer,
             judge_correct=verdict,
         ),
         scores,
     )
-    row["scores_json"] = json.dumps(
-        {k: (None if math.isnan(v) else v) for k, v in values.items()}, sort_keys=True
-    )
-    return row
+    return replace(outcome, scores=values)
 
 
 async def judge_controls(
@@ -269,32 +258,27 @@ async def judge_controls(
     judge_llm: LLM,
     judge: JudgeSpec,
     seed: int,
-) -> list[dict[str, Any]]:
-    """Judge the probe's control answers; each row says whether the judge accepted it."""
-    rows: list[dict[str, Any]] = []
+) -> list[ControlVerdict]:
+    """Judge the probe's control answers; each verdict says whether the judge accepted it."""
+    verdicts: list[ControlVerdict] = []
     for control, text in control_answers(conversation, probe, seed=seed):
-        row: dict[str, Any] = {
-            "probe_id": probe.id,
-            "control": control,
-            "answer": text,
-            "status": "ok",
-            "accepted": None,
-            "error": None,
-            "judge_call_id": None,
-            "judge_model": judge_llm.model,
-            "judge_prompt": None,
-        }
+        verdict = ControlVerdict(
+            probe_id=probe.id, control=control, answer=text, judge_model=judge_llm.model
+        )
         try:
             with stage("judge_control"):
-                verdict = await judge_answer(
+                judged = await judge_answer(
                     judge_llm, probe.question, gold_text(probe), text, prompt=judge.prompt
                 )
-            row.update(
-                accepted=verdict.correct, judge_call_id=verdict.call_id, judge_prompt=verdict.prompt
+            verdict = replace(
+                verdict,
+                accepted=judged.correct,
+                judge_call_id=judged.call_id,
+                judge_prompt=judged.prompt,
             )
         except BudgetExceeded:
             raise
         except ModelCallError as exc:
-            row.update(status="error", error=str(exc), judge_call_id=exc.call_id)
-        rows.append(row)
-    return rows
+            verdict = verdict.failed(exc)
+        verdicts.append(verdict)
+    return verdicts

@@ -18,14 +18,25 @@ from pathlib import Path
 
 from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.errors import ConfigError
-from memlab.lab.analysis.results import Results
+
+# The module, not the name: `results` reads this package's row declarations, and this import
+# runs while it loads when `memlab.lab.analysis` is imported first.
+from memlab.lab.analysis import results
 from memlab.lab.data.dataset import Dataset
 from memlab.lab.running.experiment import Experiment, load_experiment
 from memlab.lab.running.models import ReplayModels
 from memlab.lab.running.provenance import canonical, load_experiment_dataset, provenance
-from memlab.lab.running.tables import commit_unit, create_tables, finished_units, lab_cursor
+from memlab.lab.running.rows import ExperimentRow, VariantRow
+from memlab.lab.running.tables import (
+    commit_unit,
+    create_tables,
+    finished_units,
+    lab_cursor,
+    record_experiment,
+)
 from memlab.lab.running.unit import UnitPlan, UnitResult, replay_unit
 from memlab.llm.sync import run_sync
+from memlab.schema import utcnow
 
 __all__ = ["HealthWarning", "plan_units", "replay"]
 
@@ -61,36 +72,27 @@ def _record_experiment(db: DuckDbMemoryDb, experiment: Experiment, dataset: Data
         if isinstance(experiment.dataset, Dataset)
         else experiment.dataset.model_dump()
     )
-    cur = lab_cursor(db)
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        cur.execute(
-            "INSERT INTO lab_experiments VALUES (?, ?, ?, ?, now()::TIMESTAMP)"
-            " ON CONFLICT (experiment_id) DO UPDATE SET config_json = excluded.config_json,"
-            " provenance_json = excluded.provenance_json",
-            [
-                experiment_id,
-                experiment.name,
-                canonical(config),
-                canonical(provenance(experiment, dataset)),
-            ],
-        )
-        for v in experiment.variants():
-            cur.execute(
-                "INSERT INTO lab_variants VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [
-                    experiment_id,
-                    v.variant_id,
-                    v.ingest.ingest_id,
-                    v.recall.recall_id,
-                    v.label,
-                    canonical(v.settings),
-                ],
+    record_experiment(
+        db,
+        ExperimentRow(
+            experiment_id=experiment_id,
+            name=experiment.name,
+            config_json=canonical(config),
+            provenance_json=canonical(provenance(experiment, dataset)),
+            created_at=utcnow().replace(tzinfo=None),
+        ),
+        [
+            VariantRow(
+                experiment_id=experiment_id,
+                variant_id=v.variant_id,
+                ingest_id=v.ingest.ingest_id,
+                recall_id=v.recall.recall_id,
+                label=v.label,
+                settings_json=canonical(v.settings),
             )
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
+            for v in experiment.variants()
+        ],
+    )
     return experiment_id
 
 
@@ -134,11 +136,10 @@ class _Progress:
         if result.calls is not None:
             self.tokens += result.calls.tokens()
             self.cost += result.calls.cost_usd()
-        health = result.unit["health"]
-        if health != "ok" or result.unit["status"] != "ok":
-            message = (
-                f"unit {result.unit['unit_id']}: status={result.unit['status']} "
-                f"health={health}" + (f" ({result.unit['error']})" if result.unit["error"] else "")
+        unit = result.unit
+        if unit.health != "ok" or unit.status != "ok":
+            message = f"unit {unit.unit_id}: status={unit.status} health={unit.health}" + (
+                f" ({unit.error})" if unit.error else ""
             )
             warnings.warn(message, HealthWarning, stacklevel=2)
             if self.bar is not None:
@@ -175,8 +176,6 @@ async def _run_units(
             result = await replay_unit(plan, db, models, on_probes=progress.on_probes)
             commit_unit(
                 db,
-                experiment_id=plan.experiment_id,
-                unit_id=plan.unit_id,
                 unit=result.unit,
                 probes=result.probes,
                 controls=result.controls,
@@ -201,7 +200,7 @@ def replay(
     concurrency: int | None = None,
     force: bool = False,
     quiet: bool = False,
-) -> Results:
+) -> results.Results:
     """Replay `experiment` into the DuckDB file `db` and return its `Results`.
 
     The returned `Results` holds the file open (`results.close()` when done); passing an open
@@ -250,4 +249,4 @@ def replay(
     finally:
         progress.close()
         store.flush()
-    return Results(store, experiment_id)
+    return results.Results(store, experiment_id)

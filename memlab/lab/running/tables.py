@@ -1,187 +1,38 @@
 """The lab's tables in the store's DuckDB file, and the one transaction that commits a unit.
 
-Per decision 12 these tables are not part of the `MemoryDb` protocol: the lab writes them
-through the DuckDB store's connection (`CREATE TABLE IF NOT EXISTS`, so any memlab file can
-take them). A unit's rows, and the attribution of its ledger rows, land in one transaction:
-a unit is either wholly in the file or not at all.
+These tables are not part of the `MemoryDb` protocol (an agent's store has no use for them):
+the lab writes them through the DuckDB store's connection, after bringing them to this memlab's
+version with its own migrations (`memlab.lab.running.lab_migrations`). Rows are the typed
+models of `memlab.lab.running.rows` and `memlab.lab.running.probe_rows`. A unit's rows, and the
+attribution of its ledger rows, land in one transaction: a unit is either wholly in the file or
+not at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
 import duckdb
 import pyarrow as pa
 
+from memlab.db.connection import registered
 from memlab.db.duckdb_store import DuckDbMemoryDb
-from memlab.db.store_core import insert_arrow
+from memlab.lab.running.columns import LabRow
+from memlab.lab.running.lab_migrations import migrate_lab
 from memlab.lab.running.ledger import CallNote
+from memlab.lab.running.probe_rows import ProbeRow
+from memlab.lab.running.rows import ControlRow, ExperimentRow, UnitRow, VariantRow
 
 __all__ = [
-    "CONTROL_SCHEMA",
-    "PROBE_SCHEMA",
-    "UNIT_SCHEMA",
     "commit_unit",
     "create_tables",
+    "delete_unit",
     "finished_units",
     "lab_cursor",
+    "record_experiment",
 ]
 
-_DDL = """
-CREATE TABLE IF NOT EXISTS lab_experiments (
-    experiment_id VARCHAR PRIMARY KEY,
-    name VARCHAR NOT NULL,
-    config_json VARCHAR NOT NULL,
-    provenance_json VARCHAR NOT NULL,
-    created_at TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS lab_variants (
-    experiment_id VARCHAR NOT NULL,
-    variant_id VARCHAR NOT NULL,
-    ingest_id VARCHAR NOT NULL,
-    recall_id VARCHAR NOT NULL,
-    label VARCHAR NOT NULL,
-    settings_json VARCHAR NOT NULL,
-    PRIMARY KEY (experiment_id, variant_id)
-);
-CREATE TABLE IF NOT EXISTS lab_units (
-    experiment_id VARCHAR NOT NULL,
-    unit_id VARCHAR NOT NULL,
-    ingest_id VARCHAR NOT NULL,
-    conversation_id VARCHAR NOT NULL,
-    status VARCHAR NOT NULL,
-    health VARCHAR NOT NULL,
-    n_probes INTEGER NOT NULL,
-    n_memories INTEGER NOT NULL,
-    n_summaries INTEGER NOT NULL,
-    memory_tokens BIGINT NOT NULL,
-    ingest_coverage DOUBLE,
-    ingest_ms DOUBLE NOT NULL,
-    finished_at TIMESTAMP NOT NULL,
-    error VARCHAR,
-    n_turns INTEGER,
-    namespaces VARCHAR[],
-    PRIMARY KEY (experiment_id, unit_id)
-);
-CREATE TABLE IF NOT EXISTS lab_probe_results (
-    experiment_id VARCHAR NOT NULL,
-    unit_id VARCHAR NOT NULL,
-    variant_id VARCHAR NOT NULL,
-    conversation_id VARCHAR NOT NULL,
-    probe_id VARCHAR NOT NULL,
-    repeat INTEGER NOT NULL,
-    category VARCHAR,
-    abstention BOOLEAN NOT NULL,
-    status VARCHAR NOT NULL,
-    error VARCHAR,
-    error_call_id VARCHAR,
-    k INTEGER NOT NULL,
-    context_tokens INTEGER,
-    recalled_ids VARCHAR[],
-    recalled_turn_ids VARCHAR[],
-    context VARCHAR,
-    answer VARCHAR,
-    answer_call_id VARCHAR,
-    judge_call_id VARCHAR,
-    judge_model VARCHAR,
-    judge_prompt VARCHAR,
-    recall_ms DOUBLE,
-    answer_ms DOUBLE,
-    judge_ms DOUBLE,
-    scores_json VARCHAR NOT NULL,
-    category_id VARCHAR,
-    asked_after VARCHAR,
-    probe_index INTEGER,
-    PRIMARY KEY (experiment_id, variant_id, conversation_id, probe_id, repeat)
-);
-CREATE TABLE IF NOT EXISTS lab_judge_controls (
-    experiment_id VARCHAR NOT NULL,
-    unit_id VARCHAR NOT NULL,
-    conversation_id VARCHAR NOT NULL,
-    probe_id VARCHAR NOT NULL,
-    repeat INTEGER NOT NULL,
-    control VARCHAR NOT NULL,
-    answer VARCHAR NOT NULL,
-    status VARCHAR NOT NULL,
-    accepted BOOLEAN,
-    error VARCHAR,
-    judge_call_id VARCHAR,
-    judge_model VARCHAR,
-    judge_prompt VARCHAR
-);
-"""
-
-UNIT_SCHEMA = pa.schema(
-    [
-        ("experiment_id", pa.string()),
-        ("unit_id", pa.string()),
-        ("ingest_id", pa.string()),
-        ("conversation_id", pa.string()),
-        ("status", pa.string()),
-        ("health", pa.string()),
-        ("n_probes", pa.int32()),
-        ("n_memories", pa.int32()),
-        ("n_summaries", pa.int32()),
-        ("memory_tokens", pa.int64()),
-        ("ingest_coverage", pa.float64()),
-        ("ingest_ms", pa.float64()),
-        ("finished_at", pa.timestamp("us")),
-        ("error", pa.string()),
-        ("n_turns", pa.int32()),
-        ("namespaces", pa.list_(pa.string())),
-    ]
-)
-PROBE_SCHEMA = pa.schema(
-    [
-        ("experiment_id", pa.string()),
-        ("unit_id", pa.string()),
-        ("variant_id", pa.string()),
-        ("conversation_id", pa.string()),
-        ("probe_id", pa.string()),
-        ("repeat", pa.int32()),
-        ("category", pa.string()),
-        ("abstention", pa.bool_()),
-        ("status", pa.string()),
-        ("error", pa.string()),
-        ("error_call_id", pa.string()),
-        ("k", pa.int32()),
-        ("context_tokens", pa.int32()),
-        ("recalled_ids", pa.list_(pa.string())),
-        ("recalled_turn_ids", pa.list_(pa.string())),
-        ("context", pa.string()),
-        ("answer", pa.string()),
-        ("answer_call_id", pa.string()),
-        ("judge_call_id", pa.string()),
-        ("judge_model", pa.string()),
-        ("judge_prompt", pa.string()),
-        ("recall_ms", pa.float64()),
-        ("answer_ms", pa.float64()),
-        ("judge_ms", pa.float64()),
-        ("scores_json", pa.string()),
-        ("category_id", pa.string()),
-        ("asked_after", pa.string()),
-        ("probe_index", pa.int32()),
-    ]
-)
-CONTROL_SCHEMA = pa.schema(
-    [
-        ("experiment_id", pa.string()),
-        ("unit_id", pa.string()),
-        ("conversation_id", pa.string()),
-        ("probe_id", pa.string()),
-        ("repeat", pa.int32()),
-        ("control", pa.string()),
-        ("answer", pa.string()),
-        ("status", pa.string()),
-        ("accepted", pa.bool_()),
-        ("error", pa.string()),
-        ("judge_call_id", pa.string()),
-        ("judge_model", pa.string()),
-        ("judge_prompt", pa.string()),
-    ]
-)
 _NOTE_SCHEMA = pa.schema(
     [("call_id", pa.string()), ("variant_id", pa.string()), ("stage", pa.string())]
 )
@@ -189,20 +40,63 @@ _NOTE_SCHEMA = pa.schema(
 
 def lab_cursor(db: DuckDbMemoryDb) -> duckdb.DuckDBPyConnection:
     """This thread's cursor on the store's file, after its buffered writes are committed."""
-    db.flush()
-    return db._conn.cursor()  # the lab writes through the store's connection (decision 12)
+    return db.cursor()  # the lab writes through the store's own connection
 
 
 def create_tables(db: DuckDbMemoryDb) -> None:
-    """Create the lab tables if the file does not have them yet."""
-    lab_cursor(db).execute(_DDL)
+    """Create the lab tables, or migrate them to this memlab's version.
+
+    Raises:
+        StoreError: a newer memlab wrote the file (the message says to upgrade).
+    """
+    migrate_lab(lab_cursor(db), path=str(db.path))
 
 
 @contextmanager
 def _transaction(db: DuckDbMemoryDb) -> Iterator[duckdb.DuckDBPyConnection]:
-    db.flush()  # ledger rows of the unit must be in the table before they are attributed
-    with db._conn.transaction() as cur:
+    # The store commits its buffered ledger rows first: the unit's rows are attributed.
+    with db.transaction() as cur:
         yield cur
+
+
+def _insert(cur: duckdb.DuckDBPyConnection, rows: Sequence[LabRow]) -> None:
+    # Always through a registered Arrow table: a MAP column does not bind as a parameter.
+    if not rows:
+        return
+    model = type(rows[0])
+    columns = ", ".join(model.column_names())
+    with registered(cur, "_lab_rows", model.to_arrow(rows)):
+        cur.execute(f"INSERT INTO {model.TABLE} ({columns}) SELECT {columns} FROM _lab_rows")
+
+
+def _upsert_each(cur: duckdb.DuckDBPyConnection, rows: Sequence[LabRow], conflict: str) -> None:
+    # One statement per row: an INSERT with ON CONFLICT does not keep the rows' order, and
+    # variants are listed in insertion (config) order.
+    for row in rows:
+        names = row.column_names()
+        marks = ", ".join("?" * len(names))
+        cur.execute(
+            f"INSERT INTO {row.TABLE} ({', '.join(names)}) VALUES ({marks}) {conflict}",
+            [getattr(row, name) for name in names],
+        )
+
+
+def record_experiment(
+    db: DuckDbMemoryDb, experiment: ExperimentRow, variants: Sequence[VariantRow]
+) -> None:
+    """Record the experiment and its grid, in one transaction.
+
+    Recording it again updates its config and provenance (a budget changed, say) and keeps
+    when it was first recorded and the variants' order.
+    """
+    with _transaction(db) as cur:
+        _upsert_each(
+            cur,
+            [experiment],
+            "ON CONFLICT (experiment_id) DO UPDATE SET"
+            " config_json = excluded.config_json, provenance_json = excluded.provenance_json",
+        )
+        _upsert_each(cur, variants, "ON CONFLICT DO NOTHING")
 
 
 def finished_units(db: DuckDbMemoryDb, experiment_id: str) -> set[str]:
@@ -220,7 +114,7 @@ def finished_units(db: DuckDbMemoryDb, experiment_id: str) -> set[str]:
 
 def delete_unit(cur: duckdb.DuckDBPyConnection, experiment_id: str, unit_id: str) -> None:
     """Remove a unit's lab rows (inside the caller's transaction)."""
-    for table in ("lab_units", "lab_probe_results", "lab_judge_controls"):
+    for table in (UnitRow.TABLE, ProbeRow.TABLE, ControlRow.TABLE):
         cur.execute(
             f"DELETE FROM {table} WHERE experiment_id = ? AND unit_id = ?", [experiment_id, unit_id]
         )
@@ -234,31 +128,21 @@ def delete_unit(cur: duckdb.DuckDBPyConnection, experiment_id: str, unit_id: str
 def commit_unit(
     db: DuckDbMemoryDb,
     *,
-    experiment_id: str,
-    unit_id: str,
-    unit: dict[str, Any],
-    probes: Sequence[dict[str, Any]],
-    controls: Sequence[dict[str, Any]],
+    unit: UnitRow,
+    probes: Sequence[ProbeRow],
+    controls: Sequence[ControlRow],
     notes: Sequence[CallNote],
 ) -> None:
     """Write one unit's rows and attribute its ledger rows, in one transaction.
 
     Rows a previous attempt of the same unit left (an errored unit, or `force`) are replaced.
     """
+    experiment_id, unit_id = unit.experiment_id, unit.unit_id
     with _transaction(db) as cur:
         delete_unit(cur, experiment_id, unit_id)
-        insert_arrow(
-            cur,
-            "lab_units",
-            ", ".join(UNIT_SCHEMA.names),
-            pa.Table.from_pylist([unit], UNIT_SCHEMA),
-        )
-        if probes:
-            table = pa.Table.from_pylist(list(probes), PROBE_SCHEMA)
-            insert_arrow(cur, "lab_probe_results", ", ".join(PROBE_SCHEMA.names), table)
-        if controls:
-            table = pa.Table.from_pylist(list(controls), CONTROL_SCHEMA)
-            insert_arrow(cur, "lab_judge_controls", ", ".join(CONTROL_SCHEMA.names), table)
+        _insert(cur, [unit])
+        _insert(cur, probes)
+        _insert(cur, controls)
         if notes:
             rows = pa.Table.from_pylist(
                 [
@@ -267,13 +151,10 @@ def commit_unit(
                 ],
                 _NOTE_SCHEMA,
             )
-            cur.register("_lab_notes", rows)
-            try:
+            with registered(cur, "_lab_notes", rows):
                 cur.execute(
                     "UPDATE llm_calls SET experiment_id = ?, unit_id = ?,"
                     " variant_id = n.variant_id, stage = n.stage"
                     " FROM _lab_notes n WHERE llm_calls.call_id = n.call_id",
                     [experiment_id, unit_id],
                 )
-            finally:
-                cur.unregister("_lab_notes")

@@ -25,6 +25,7 @@ from memlab.lab.data.dataset import Conversation, Probe
 from memlab.lab.running.experiment import Experiment, IngestVariant, RecallVariant
 from memlab.lab.running.ledger import UnitCalls, attribute, stage
 from memlab.lab.running.models import ReplayModels
+from memlab.lab.running.probe_rows import ProbeKey, ProbeRow
 from memlab.lab.running.probes import Recalled, answer_and_judge, judge_controls, recall_sweep
 from memlab.lab.running.replay_ingest import (
     Namespace,
@@ -34,10 +35,12 @@ from memlab.lab.running.replay_ingest import (
     runs_of,
     turn_id_of,
 )
+from memlab.lab.running.rows import ControlRow, UnitRow
 from memlab.lab.running.systems import ReportedUsage, unit_system
-from memlab.llm._litellm import OFFLINE_MODEL, count_tokens
+from memlab.llm.loader import OFFLINE_MODEL
 from memlab.schema import utcnow
 from memlab.system import MemorySystem
+from memlab.tokens import count_tokens
 
 __all__ = ["UnitPlan", "UnitResult", "replay_unit", "unit_id_of"]
 
@@ -73,9 +76,9 @@ class UnitPlan:
 class UnitResult:
     """The rows of a finished unit, ready to commit."""
 
-    unit: dict[str, Any]
-    probes: list[dict[str, Any]] = field(default_factory=list)
-    controls: list[dict[str, Any]] = field(default_factory=list)
+    unit: UnitRow
+    probes: list[ProbeRow] = field(default_factory=list)
+    controls: list[ControlRow] = field(default_factory=list)
     calls: UnitCalls | None = None
 
 
@@ -116,8 +119,8 @@ class _Replay:
             if spec.strategy == "agentic":
                 options["llm"] = models.get(spec.model or OFFLINE_MODEL)
             self.sweeps.append((options, group))
-        self.probe_rows: list[dict[str, Any]] = []
-        self.control_rows: list[dict[str, Any]] = []
+        self.probe_rows: list[ProbeRow] = []
+        self.control_rows: list[ControlRow] = []
         self.empty_recall: dict[str, bool] = {vid: True for vid, _ in plan.recalls}
         self.unsourced = False
         # Answer and judge jobs of earlier probe moments, still running while later sessions
@@ -215,62 +218,49 @@ class _Replay:
             scores=exp.scores,
         )
         self.probe_rows.append(
-            {
-                **self._probe_keys(probe, variant_id, repeat),
-                "k": rv.k,
-                "context_tokens": found.context_tokens,
-                "recalled_ids": [h.item_id for h in found.hits],
-                "recalled_turn_ids": list(found.turn_ids),
-                "context": found.context,
-                "recall_ms": found.recall_ms,
-                **stages,
-            }
+            ProbeRow.of(
+                self._probe_key(probe, variant_id, repeat), k=rv.k, recalled=found, outcome=stages
+            )
         )
 
     async def _controls(self, probe: Probe, repeat: int, judge_llm: Any) -> None:
         exp = self.plan.experiment
         assert exp.judge is not None
-        for row in await judge_controls(
+        for verdict in await judge_controls(
             self.plan.conversation, probe, judge_llm=judge_llm, judge=exp.judge, seed=exp.seed
         ):
             self.control_rows.append(
-                {
-                    "experiment_id": self.plan.experiment_id,
-                    "unit_id": self.plan.unit_id,
-                    "conversation_id": self.plan.conversation.id,
-                    "repeat": repeat,
-                    **row,
-                }
+                ControlRow.of(
+                    verdict,
+                    experiment_id=self.plan.experiment_id,
+                    unit_id=self.plan.unit_id,
+                    conversation_id=self.plan.conversation.id,
+                    repeat=repeat,
+                )
             )
 
-    def _probe_keys(self, probe: Probe, variant_id: str, repeat: int) -> dict[str, Any]:
-        return {
-            "experiment_id": self.plan.experiment_id,
-            "unit_id": self.plan.unit_id,
-            "variant_id": variant_id,
-            "conversation_id": self.plan.conversation.id,
-            "probe_id": probe.id,
-            "repeat": repeat,
-            "category": probe.category,
-            "category_id": probe.category_id,
-            "asked_after": probe.asked_after,
-            "probe_index": self.probe_index[probe.id],
-            "abstention": probe.abstention,
-        }
+    def _probe_key(self, probe: Probe, variant_id: str, repeat: int) -> ProbeKey:
+        return ProbeKey.of(
+            probe,
+            experiment_id=self.plan.experiment_id,
+            unit_id=self.plan.unit_id,
+            variant_id=variant_id,
+            conversation_id=self.plan.conversation.id,
+            repeat=repeat,
+            probe_index=self.probe_index[probe.id],
+        )
 
     def error_rows(self, probes: Sequence[Probe], exc: ModelCallError) -> None:
         """Rows for probes the unit never reached because its ingest failed."""
         for probe in probes:
             for variant_id, rv in self.plan.recalls:
                 self.probe_rows.append(
-                    {
-                        **self._probe_keys(probe, variant_id, 0),
-                        "k": rv.k,
-                        "status": "error",
-                        "error": f"ingest failed: {exc}",
-                        "error_call_id": exc.call_id,
-                        "scores_json": "{}",
-                    }
+                    ProbeRow.failed(
+                        self._probe_key(probe, variant_id, 0),
+                        k=rv.k,
+                        error=f"ingest failed: {exc}",
+                        error_call_id=exc.call_id,
+                    )
                 )
 
     # ----------------------------------------------------------------- the unit's record
@@ -342,22 +332,22 @@ async def replay_unit(
             health.append(f"empty_recall:{rv.label}")
     if replay.unsourced:
         health.append("no_provenance")
-    unit = {
-        "experiment_id": plan.experiment_id,
-        "unit_id": plan.unit_id,
-        "ingest_id": plan.ingest.ingest_id,
-        "conversation_id": conversation.id,
-        "status": "error" if error else "ok",
-        "health": ";".join(health) or "ok",
-        "n_probes": len(conversation.probes),
-        "n_memories": n_memories,
-        "n_summaries": n_summaries,
-        "memory_tokens": memory_tokens,
-        "ingest_coverage": len(evidence & cited) / len(evidence) if evidence else None,
-        "ingest_ms": ingest_s * 1000,
-        "finished_at": utcnow().replace(tzinfo=None),
-        "error": str(error) if error else None,
-        "n_turns": conversation.turn_count(),
-        "namespaces": [ns.user_id for ns in replay.spaces],
-    }
+    unit = UnitRow(
+        experiment_id=plan.experiment_id,
+        unit_id=plan.unit_id,
+        ingest_id=plan.ingest.ingest_id,
+        conversation_id=conversation.id,
+        status="error" if error else "ok",
+        health=";".join(health) or "ok",
+        n_probes=len(conversation.probes),
+        n_memories=n_memories,
+        n_summaries=n_summaries,
+        memory_tokens=memory_tokens,
+        ingest_coverage=len(evidence & cited) / len(evidence) if evidence else None,
+        ingest_ms=ingest_s * 1000,
+        finished_at=utcnow().replace(tzinfo=None),
+        error=str(error) if error else None,
+        n_turns=conversation.turn_count(),
+        namespaces=[ns.user_id for ns in replay.spaces],
+    )
     return UnitResult(unit, replay.probe_rows, replay.control_rows, calls)
