@@ -28,7 +28,7 @@ os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
 from memlab.db import DuckDbMemoryDb
 from memlab.llm import LLM
-from memlab.llm._litellm import litellm
+from memlab.llm.loader import litellm
 
 CONCURRENCY = (1, 8, 32)
 

@@ -25,9 +25,9 @@ import pandas as pd
 from memlab.db.base import MemoryDb
 from memlab.display import extraction_frame, html_table, text_table, usage_line
 from memlab.errors import ConfigError
-from memlab.llm.client import LLM
+from memlab.llm.client import LLM, LedgerStore
 from memlab.llm.context import top_k_similar
-from memlab.llm.extract import EXTRACTORS, ExtractionRequest, Extractor, Proposal
+from memlab.llm.extract import ExtractionRequest, Extractor, Proposal, get_extractor
 from memlab.llm.handles import Handles
 from memlab.llm.parse import complete_parsed, ops_from_tool_calls
 from memlab.llm.prompt import get_prompt
@@ -106,10 +106,7 @@ class MemoryManager:
         include_assistant: bool = False,
         context_strategy: RecallStrategy | None = None,
     ) -> None:
-        if prompt not in EXTRACTORS:
-            raise ConfigError(
-                f"unknown extraction strategy {prompt!r}; choose one of {sorted(EXTRACTORS)}"
-            )
+        extractor = get_extractor(prompt)
         if context not in ("all", "top_k"):
             raise ConfigError(f"context must be 'all' or 'top_k', got {context!r}")
         if not isinstance(top_k, int) or top_k < 1:
@@ -120,7 +117,7 @@ class MemoryManager:
         self.top_k = top_k
         self.include_assistant = include_assistant
         self.context_strategy = context_strategy
-        self._extractor: Extractor = EXTRACTORS[prompt]()
+        self._extractor: Extractor = extractor
 
     def __repr__(self) -> str:
         return f"MemoryManager({self.llm!r}, prompt={self.prompt!r}, context={self.context!r})"
@@ -146,14 +143,14 @@ class MemoryManager:
             context_strategy=self.context_strategy,
         )
 
-    def _model(self, db: MemoryDb) -> LLM:
+    def _model(self, db: MemoryDb) -> tuple[LLM, LedgerStore]:
+        """The model, and the store its calls for `db` are ledgered in."""
         if self.llm is None:
             raise ConfigError(
                 "this MemoryManager has no model: pass MemoryManager(llm=...) or "
                 "give it to a Memory(model=...)"
             )
-        self.llm.attach(db)
-        return self.llm
+        return self.llm, self.llm.ledger_for(db)
 
     def _context(self, db: MemoryDb, user_id: str) -> ExtractionRequestContext:
         return ExtractionRequestContext(self, db, user_id)
@@ -175,7 +172,7 @@ class MemoryManager:
         """
         if not messages:
             raise ConfigError("create_user_memories needs at least one message")
-        llm = self._model(db)
+        llm, ledger = self._model(db)
         request = ExtractionRequest(
             user_id=user_id,
             messages=list(messages),
@@ -183,6 +180,7 @@ class MemoryManager:
             include_assistant=self.include_assistant,
             session_id=session_id,
             run_id=run_id,
+            store=ledger,
         )
         proposal = await self._extractor.propose(llm, request)
         return self._apply(
@@ -200,7 +198,7 @@ class MemoryManager:
         """Carry out an instruction on the user's memories ("forget where I work", ...)."""
         if not isinstance(task, str) or not task.strip():
             raise ConfigError("update_memory_task needs a non-empty task text")
-        llm = self._model(db)
+        llm, ledger = self._model(db)
         prompt = get_prompt("update-task")
         shown = self._context(db, user_id)([task])
         handles = Handles()
@@ -220,6 +218,7 @@ class MemoryManager:
             prompt=prompt,
             tools=MEMORY_TOOLS,
             user_id=user_id,
+            ledger=ledger,
         )
         proposal = Proposal(
             parsed.value, parsed.call_id, parsed.usage, parsed.call_ids, prompt.label

@@ -16,12 +16,12 @@ from pydantic import ValidationError
 
 from memlab.db.base import MemoryDb
 from memlab.db.duckdb_store import DuckDbMemoryDb
-from memlab.db.store_core import check_count as _count
+from memlab.db.store_core import check_count
 from memlab.db.text import check_message, check_text
 from memlab.display import SessionSummaries
 from memlab.errors import ConfigError, NotFoundError
-from memlab.llm._litellm import OFFLINE_MODEL
-from memlab.llm.client import LLM, LedgerStore
+from memlab.llm.client import LLM
+from memlab.llm.loader import OFFLINE_MODEL
 from memlab.llm.sync import run_sync
 from memlab.manager import ExtractionResult, MemoryManager
 from memlab.recall.base import Corpus, RecallStrategy, get_strategy
@@ -97,7 +97,7 @@ class Memory:
             )
         self.db: MemoryDb = db
         self.user_id = _user(user_id, DEFAULT_USER)
-        self._llm = _model(model, db)
+        self._llm = _model(model)
         manager = manager or MemoryManager()
         self.manager = manager.with_llm(self._llm) if manager.llm is None and self._llm else manager
         summarizer = summarizer or SessionSummarizer()
@@ -234,7 +234,7 @@ class Memory:
         Only the first system message is kept, as agno does, so the result can be sent to a
         model as it is.
         """
-        _count("last_n", last_n)
+        check_count("last_n", last_n)
         runs = self.db.get_runs(self._uid(user_id), session_id, last_n=last_n)
         out: list[Message] = []
         seen_system = False
@@ -338,7 +338,7 @@ class Memory:
         keyword `options` configure it. Use `recall()` for scores and provenance.
         """
         uid = self._uid(user_id)
-        _count("limit", limit)
+        check_count("limit", limit)
         if limit is None:
             limit = max(self.db.count_memories(uid), 1)
         if retrieval_method == "agentic" and options.get("llm") is None:
@@ -362,7 +362,7 @@ class Memory:
         caps the hits' tokens). The hits are a list that shows as a table in a notebook
         (`to_df()` for a DataFrame).
         """
-        _count("limit", limit, optional=False)
+        check_count("limit", limit, optional=False)
         chosen = self._strategy(strategy, options)
         return RecallHits(
             chosen.search(self.db, user_id=self._uid(user_id), query=query, limit=limit, over=over)
@@ -379,7 +379,7 @@ class Memory:
         **options: Any,
     ) -> RecallHits:
         """Async form of `recall`: a model-driven strategy does not block the event loop."""
-        _count("limit", limit, optional=False)
+        check_count("limit", limit, optional=False)
         chosen = self._strategy(strategy, options)
         uid = self._uid(user_id)
         asearch = getattr(chosen, "asearch", None)
@@ -587,7 +587,7 @@ class Memory:
         }
 
 
-def _model(model: str | LLM | None, db: MemoryDb) -> LLM | None:
+def _model(model: str | LLM | None) -> LLM | None:
     if model is None:
         return None
     if isinstance(model, str):
@@ -596,8 +596,6 @@ def _model(model: str | LLM | None, db: MemoryDb) -> LLM | None:
         raise ConfigError(
             f"Memory(model=...) takes a litellm model string or an LLM, got {type(model).__name__}"
         )
-    if isinstance(db, LedgerStore):
-        model.attach(db)  # the ledger lives next to the memories unless the LLM has its own
     return model
 
 

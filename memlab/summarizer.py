@@ -104,7 +104,7 @@ class SessionSummarizer:
                 "this SessionSummarizer has no model: pass SessionSummarizer(llm=...) "
                 "or give it to a Memory(model=...)"
             )
-        self.llm.attach(db)
+        ledger = self.llm.ledger_for(db)
         runs = db.get_runs(user_id, session_id)
         if not runs:
             raise NotFoundError(
@@ -129,6 +129,7 @@ class SessionSummarizer:
             user_id=user_id,
             session_id=session_id,
             run_id=new_runs[-1].run_id,
+            ledger=ledger,
         )
         summary = SessionSummary(
             session_id=session_id,

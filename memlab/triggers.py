@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Literal, Protocol, TypeVar, runtime_checkable
 
 from memlab.db.base import MemoryDb
 from memlab.errors import ConfigError
+from memlab.registry import Registry
 from memlab.schema import Run
 from memlab.tokens import count_tokens
 
@@ -53,18 +54,15 @@ class SummaryTrigger(Protocol):
 
 
 F = TypeVar("F", bound=Callable[..., SummaryTrigger])
-TRIGGERS: dict[str, Callable[..., SummaryTrigger]] = {}
+TRIGGERS: Registry[Callable[..., SummaryTrigger]] = Registry(
+    "summary trigger", hint="register one with @memlab.triggers.register_trigger(name)"
+)
 """Trigger factories by name."""
 
 
 def register_trigger(name: str) -> Callable[[F], F]:
     """Register a trigger factory (usually the class) under `name`."""
-
-    def wrap(factory: F) -> F:
-        TRIGGERS[name] = factory
-        return factory
-
-    return wrap
+    return TRIGGERS.register(name)
 
 
 def get_trigger(name: str, **options: Any) -> SummaryTrigger:
@@ -74,8 +72,6 @@ def get_trigger(name: str, **options: Any) -> SummaryTrigger:
         ConfigError: unknown name or options that do not fit.
     """
     factory = TRIGGERS.get(name)
-    if factory is None:
-        raise ConfigError(f"unknown summary trigger {name!r}; choose one of {sorted(TRIGGERS)}")
     try:
         return factory(**options)
     except TypeError as exc:

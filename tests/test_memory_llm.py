@@ -16,12 +16,12 @@ from memlab.manager import MemoryManager
 from memlab.recall.agentic import AgenticSearch
 from memlab.recall.base import describe_strategy, get_strategy
 from memlab.summarizer import SessionSummarizer
-from memlab.testing import OpenAIServer, Reply
+from memlab.testing import OpenAIServer, PlainMemoryDb, Reply
 
 
 def test_the_default_model_is_the_offline_baseline_sharing_the_store() -> None:
     memory = Memory()
-    assert memory.llm.is_baseline and memory.llm.db is memory.db
+    assert memory.llm.is_baseline and memory.llm.ledger_for(memory.db) is memory.db
     assert memory.manager.llm is memory.llm and memory.summarizer.llm is memory.llm
     result = memory.create_user_memories(
         "I live in Porto and I have a dog named Rex.", user_id="ana"
@@ -47,6 +47,48 @@ def test_model_string_llm_object_and_none(tmp_path: object) -> None:
         no_model.create_user_memories("I live in Porto.")
     with pytest.raises(ConfigError, match="litellm model string or an LLM"):
         Memory(model=42)  # type: ignore[arg-type]
+
+
+def test_one_model_shared_by_two_stores_ledgers_each_call_in_the_store_it_served() -> None:
+    llm = LLM()  # no store of its own: every call names the store it serves
+    stores = {"a": DuckDbMemoryDb(":memory:"), "b": DuckDbMemoryDb(":memory:")}
+    memories = {name: Memory(db, model=llm) for name, db in stores.items()}
+    memories["a"].create_user_memories("I live in Porto.", user_id="ana")
+    memories["b"].create_user_memories("I have a dog named Rex.", user_id="bo")
+    memories["b"].create_user_memories("I work at Siemens.", user_id="bo")
+    memories["b"].add_run("s1", [{"role": "user", "content": "I moved to Lisbon."}], user_id="bo")
+    memories["b"].create_session_summary("s1", user_id="bo")
+    memories["b"].search_user_memories(
+        "where does bo work?", retrieval_method="agentic", limit=1, user_id="bo"
+    )
+
+    def calls(name: str) -> list[tuple[str, str]]:
+        frame = stores[name].llm_calls_df().sort_values("created_at")
+        return list(zip(frame["purpose"], frame["user_id"], strict=True))
+
+    assert calls("a") == [("extract", "ana")]
+    assert calls("b") == [
+        ("extract", "bo"),
+        ("extract", "bo"),
+        ("summarize", "bo"),
+        ("search", "bo"),
+    ]
+    assert [m.memory for m in memories["a"].get_user_memories(user_id="ana")] == [
+        "User lives in Porto."
+    ]
+    # The model's own store holds no call: each went to the store it served.
+    assert llm.db.llm_calls_df().empty
+    # A model given its own store keeps every call there, whichever memory makes it.
+    own = DuckDbMemoryDb(":memory:")
+    Memory(stores["a"], model=LLM(db=own)).create_user_memories("I like tea.", user_id="ana")
+    assert len(own.llm_calls_df()) == 1 and calls("a") == [("extract", "ana")]
+
+
+def test_a_store_without_a_ledger_leaves_the_calls_in_the_model_s_own_store() -> None:
+    llm = LLM()
+    memory = Memory(PlainMemoryDb(), model=llm)  # the MemoryDb protocol only: no llm_cache
+    memory.create_user_memories("I live in Porto.", user_id="ana")
+    assert llm.db.llm_calls_df()["purpose"].tolist() == ["extract"]
 
 
 def test_components_with_their_own_model_keep_it() -> None:

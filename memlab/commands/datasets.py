@@ -9,9 +9,9 @@ from typing import Any
 
 from memlab.lab.data.dataset import Problem
 
-# The same as `memlab.lab.data.dataset_io.FORMATS` (a test pins it); kept here so that `--help`
-# does not import the lab.
-_FORMATS = ("auto", "native", "locomo", "longmemeval")
+FORMATS = ("auto", "native", "locomo", "longmemeval")
+"""The `--format` choices: `memlab.lab.data.dataset_io.FORMATS` (a test pins them equal), kept
+here so that `--help` does not import the lab."""
 
 
 def register(sub: Any) -> None:
@@ -44,7 +44,7 @@ def register(sub: Any) -> None:
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="the dataset file")
     parser.add_argument(
-        "--format", default="auto", choices=_FORMATS, help="file format (default: from content)"
+        "--format", default="auto", choices=FORMATS, help="file format (default: from content)"
     )
 
 

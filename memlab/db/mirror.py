@@ -1,10 +1,10 @@
 """An in-process copy of recently written or read rows, so recall reads hits without a query.
 
 Recall ranks ids in its own index and reads the chosen rows back by id, several times per
-question; each read was a DuckDB query (~2-5 ms, most of a recall-only replay's time). The
-store keeps the rows it writes (and the ones a read had to fetch) here, per user and by id, in
-the exact form a `SELECT` returns, so a hit is built by the same row converter and comes out
-identical. The mirror is a subset of the table, never a guess: every write path updates it
+question, and a query per read would be most of a recall-only replay's time. The store keeps
+the rows it writes (and the ones a read had to fetch) here, per user and by id, in the exact
+form a `SELECT` returns, so a hit is built by the same row converter and comes out identical.
+The mirror is a subset of the table, never a guess: every write path updates it
 (`StoreCore.changed` drops what a change it cannot describe touched), a row missing here is
 read from the table, and the least recently used users are dropped past `max_rows`.
 """

@@ -2,8 +2,8 @@ r"""Text the store can keep: every string is checked before it reaches a buffer 
 
 Python strings may hold lone surrogates (`"\ud800"` in source, which `json.loads` also
 produces from a `\ud800` escape), but DuckDB and Arrow store UTF-8 and refuse them. Left in
-the write-behind buffer, one such string used to fail every later flush and lose the other
-rows of the batch; so user data is refused when it is added, with a `ConfigError` naming the
+the write-behind buffer, one such string would fail every later flush of its batch; so user
+data is refused when it is added, with a `ConfigError` naming the
 field. The model-call ledger instead escapes such characters: it must record every call,
 whatever a model returned.
 """

@@ -4,13 +4,14 @@ Importing this package does not import litellm; the first model call does, with 
 read from disk so nothing touches the network.
 """
 
-from memlab.llm._litellm import OFFLINE_MODEL, count_tokens
 from memlab.llm.client import LLM
+from memlab.llm.loader import OFFLINE_MODEL
 from memlab.llm.network import block_network
 from memlab.llm.parse import Parsed, complete_parsed
 from memlab.llm.prompt import Prompt, get_prompt, load_prompt, register_prompt
 from memlab.llm.qa import Judgement, answer_question, judge_answer
 from memlab.llm.request import Completion
+from memlab.tokens import count_tokens
 
 __all__ = [
     "LLM",

@@ -14,8 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from memlab.errors import BudgetExceeded, ConfigError
-from memlab.llm._litellm import count_tokens, litellm
+from memlab.llm.loader import litellm
 from memlab.schema import Usage
+from memlab.tokens import count_tokens
 
 __all__ = ["Budget"]
 

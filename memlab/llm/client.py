@@ -2,9 +2,11 @@
 
 Each call is answered from the DuckDB cache when the same request was made before; otherwise it
 is checked against the budgets and the network block, sent through litellm with retries, and
-cached. Every outcome, failures included, writes one row to the `llm_calls` ledger. The core is
-async (`acomplete`); the sync surface (`complete`) runs the same coroutine on memlab's
-background loop.
+cached. Every outcome, failures included, writes one row to the `llm_calls` ledger. Ledger and
+cache live in the store the call serves (the `Memory`'s, passed per call as `ledger=`), unless
+the LLM was given a store of its own, so one LLM can serve several stores. The core is async
+(`acomplete`); the sync surface (`complete`) runs the same coroutine on memlab's background
+loop.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from memlab.errors import ConfigError, ModelCallError
-from memlab.llm._litellm import OFFLINE_MODEL, warm
 from memlab.llm.budget import Budget
 from memlab.llm.caching import (
     CACHE_BYPASS,
@@ -30,9 +31,17 @@ from memlab.llm.caching import (
     check_cache_mode,
 )
 from memlab.llm.failures import classify
+from memlab.llm.loader import OFFLINE_MODEL, warm
 from memlab.llm.network import check_allowed
 from memlab.llm.request import Completion, completion_from_response, request_hash
-from memlab.llm.retry import RetryPolicy, Target, describe_failure, describe_long_wait
+from memlab.llm.retry import (
+    REAL_CLOCK,
+    Clock,
+    RetryPolicy,
+    Target,
+    describe_failure,
+    describe_long_wait,
+)
 from memlab.llm.sync import run_sync
 
 if TYPE_CHECKING:
@@ -100,8 +109,11 @@ class LLM:
         model: A litellm model string (`"gpt-4o-mini"`, `"anthropic/…"`, `"ollama/…"`,
             `"openai/<name>"` with `api_base` for vLLM or llama.cpp) or `"memlab/offline"`,
             the rule-based baseline.
-        db: Where the ledger and cache live; `Memory` attaches its own store when None, and a
-            standalone LLM opens an in-memory one on first use.
+        db: This LLM's own store of the ledger and cache, used by every call. None: each
+            call's row and cache entries go to the store it serves (`acomplete(ledger=...)`,
+            which `MemoryManager`, `SessionSummarizer` and the agentic strategy pass for the
+            store they work on), and a call that names none, or a store that keeps no ledger,
+            to an in-memory store of this LLM's own (`db`), opened on first use.
         api_base: The server to call (local OpenAI-compatible servers).
         api_key: The key, when not taken from the provider's environment variable.
         temperature: Sampling temperature; None leaves the provider's default.
@@ -117,6 +129,8 @@ class LLM:
             so a replay reproduces a failure); "refresh" re-asks the model and overwrites the
             entry; False neither reads nor writes the cache.
         params: Further litellm completion parameters (`top_p`, `seed`, `max_tokens`, ...).
+        clock: What the waits between retries sleep with (`memlab.testing.FakeClock` in
+            tests, so a back-off costs no real time and its waits can be asserted).
     """
 
     def __init__(
@@ -136,6 +150,7 @@ class LLM:
         max_tokens: int | None = None,
         cache: CacheMode = True,
         params: Mapping[str, Any] | None = None,
+        clock: Clock = REAL_CLOCK,
     ) -> None:
         if not isinstance(model, str) or not model.strip():
             raise ConfigError(f"model must be a litellm model string, got {model!r}")
@@ -146,6 +161,7 @@ class LLM:
         check_cache_mode(cache, "LLM(cache=...)")
         self.model = model
         self._db = db
+        self._fallback: LedgerStore | None = None
         self.api_base = api_base
         self._api_key = api_key
         self.temperature = temperature
@@ -154,6 +170,7 @@ class LLM:
             max_retries=max_retries,
             base_delay_s=retry_base_delay_s,
             max_retry_after_s=max_retry_after_s,
+            clock=clock,
         )
         self.max_concurrency = max_concurrency
         self.budget = Budget(model, max_cost_usd=max_cost_usd, max_tokens=max_tokens)
@@ -174,24 +191,31 @@ class LLM:
 
     @property
     def db(self) -> LedgerStore:
-        """The store of the ledger and cache (an in-memory one when none was attached)."""
+        """This LLM's own store: its `db`, else an in-memory one opened on first use.
+
+        It holds the calls that named no store; calls made for a `Memory` are in its store.
+        """
+        if self._db is not None:
+            return self._db
         with self._lock:
-            if self._db is None:
+            if self._fallback is None:
                 from memlab.db.duckdb_store import DuckDbMemoryDb
 
-                self._db = DuckDbMemoryDb(":memory:")
-            return self._db
+                self._fallback = DuckDbMemoryDb(":memory:")
+            return self._fallback
 
-    def attach(self, db: object) -> None:
-        """Use `db` for the ledger and cache unless this LLM already has a store."""
+    def ledger_for(self, db: object | None) -> LedgerStore:
+        """The store a call made for the data in `db` writes its ledger row and cache to.
+
+        This LLM's own `db` when it was given one; else `db`, when it keeps a ledger and a
+        response cache (a `LedgerStore`, as `DuckDbMemoryDb`); else (None, or a store
+        without them) this LLM's own store, `self.db`.
+        """
         if self._db is not None:
-            return
-        if not isinstance(db, LedgerStore):
-            raise ConfigError(
-                f"{type(db).__name__} has no LLM ledger (record_llm_call, cache_get, cache_put); "
-                "pass LLM(..., db=DuckDbMemoryDb(...)) to keep the ledger elsewhere"
-            )
-        self._db = db
+            return self._db
+        if isinstance(db, LedgerStore):
+            return db
+        return self.db
 
     def cache_policy(self, use_cache: CacheMode | None = None) -> CachePolicy:
         """How a call uses `llm_cache`: this LLM's `cache`, or a per-call `use_cache`."""
@@ -222,10 +246,12 @@ class LLM:
         *,
         user_id: str | None = None,
         use_cache: bool | None = None,
+        ledger: LedgerStore | None = None,
     ) -> Embeddings:
         """Embed texts with an embedding model, e.g. "text-embedding-3-small".
 
-        Ledgered with purpose "embed" and cached like completions; the vectors are float32.
+        Ledgered with purpose "embed" and cached like completions (in the store `ledger`
+        names, as for `acomplete`); the vectors are float32.
 
         Raises:
             ConfigError: the model is memlab's offline model, which does not embed.
@@ -233,7 +259,7 @@ class LLM:
         """
         from memlab.llm.embed import aembed
 
-        return await aembed(self, texts, user_id=user_id, use_cache=use_cache)
+        return await aembed(self, texts, user_id=user_id, use_cache=use_cache, ledger=ledger)
 
     def complete(self, messages: Sequence[Mapping[str, Any]], **options: Any) -> Completion:
         """Sync form of `acomplete`, safe inside a running event loop (e.g. Jupyter)."""
@@ -253,6 +279,7 @@ class LLM:
         memory_id: str | None = None,
         use_cache: CacheMode | None = None,
         validate: Validator | None = None,
+        ledger: LedgerStore | None = None,
     ) -> Completion:
         """Send one chat request and return the answer; every outcome writes a ledger row.
 
@@ -270,6 +297,9 @@ class LLM:
                 False).
             validate: Checks the answer's shape before it is recorded; an unusable answer is
                 recorded with the reason as its error and raised as `UnusableOutput`.
+            ledger: The store the call serves (the memories' store): its ledger row and cache
+                entries go there, unless this LLM has a `db` of its own (see `ledger_for`).
+                None: this LLM's own store.
 
         Raises:
             UnusableOutput: `validate` rejected the answer (an `ExtractionError`).
@@ -300,17 +330,18 @@ class LLM:
             run_id=run_id,
             memory_id=memory_id,
         )
+        store = self.ledger_for(ledger)
         started = time.perf_counter()
         caching = self.cache_policy(use_cache)
         if caching.read:
-            hit = self.db.cache_get(key)  # a point read: cheaper inline than on a thread
+            hit = store.cache_get(key)  # a point read: cheaper inline than on a thread
             if hit is not None:
-                return await self._replay(row, hit, started, validate)
+                return await self._replay(store, row, hit, started, validate)
         try:
             self.budget.check(messages, tools, call_id=row.call_id)
             check_allowed(self.model, self.api_base, call_id=row.call_id)
         except ModelCallError as exc:
-            await self._record(row, started, attempts=0, error=str(exc))
+            await self._record(store, row, started, attempts=0, error=str(exc))
             raise
         kwargs: Json = {"model": self.model, "messages": list(messages), **params}
         kwargs.update(timeout=self.timeout_s, max_retries=0, num_retries=0)
@@ -323,22 +354,28 @@ class LLM:
         kwargs.update({k: v for k, v in optional.items() if v})
         async with self._semaphore():
             started = time.perf_counter()  # time on the wire, not in the queue
-            response, attempts = await self._send(kwargs, row, started)
+            response, attempts = await self._send(store, kwargs, row, started)
         done = completion_from_response(response, call_id=row.call_id, model=self.model)
         if done is None:
             message = (
                 f"{self.model!r} answered with an empty choice list (no message); "
                 "the server is misbehaving: check its logs"
             )
-            await self._record(row, started, attempts=attempts, error=message)
+            await self._record(store, row, started, attempts=attempts, error=message)
             raise ModelCallError(message, call_id=row.call_id)
         self.budget.add(done.usage)
         if caching.write:  # cached even when unusable, so a re-run replays the same failure
-            self._cache_put(key, done, at=row.created_at, replace=caching.replace)
-        return await self._checked(row, done, started, validate, attempts=attempts)
+            self._cache_put(store, key, done, at=row.created_at, replace=caching.replace)
+        return await self._checked(store, row, done, started, validate, attempts=attempts)
 
     async def _send(
-        self, kwargs: Json, row: LlmCall, started: float, *, method: str = "acompletion"
+        self,
+        store: LedgerStore,
+        kwargs: Json,
+        row: LlmCall,
+        started: float,
+        *,
+        method: str = "acompletion",
     ) -> tuple[Any, int]:
         call = getattr(warm(sdk=not self.is_baseline), method)
         retries = 0 if self.is_baseline else self.retry.max_retries  # rules do not flake
@@ -360,9 +397,9 @@ class LLM:
                         failure, self._target(), cap_s=cap, attempts=attempt
                     )
                 else:
-                    await asyncio.sleep(self.retry.delay_s(attempt, wait))
+                    await self.retry.wait(attempt, wait)
                     continue
-                await self._record(row, started, attempts=attempt, error=message)
+                await self._record(store, row, started, attempts=attempt, error=message)
                 raise ModelCallError(message, call_id=row.call_id) from exc
 
     def _target(self) -> Target:
@@ -374,7 +411,12 @@ class LLM:
         )
 
     async def _replay(
-        self, row: LlmCall, hit: Any, started: float, validate: Validator | None
+        self,
+        store: LedgerStore,
+        row: LlmCall,
+        hit: Any,
+        started: float,
+        validate: Validator | None,
     ) -> Completion:
         response, tokens_in, tokens_out, cost = hit
         usage = Usage(
@@ -387,10 +429,11 @@ class LLM:
         done = Completion.from_cache_json(
             response, usage=usage, call_id=row.call_id, model=self.model
         )
-        return await self._checked(row, done, started, validate, attempts=0, cached=True)
+        return await self._checked(store, row, done, started, validate, attempts=0, cached=True)
 
     async def _checked(
         self,
+        store: LedgerStore,
         row: LlmCall,
         done: Completion,
         started: float,
@@ -400,6 +443,7 @@ class LLM:
         problem = validate(done) if validate else None
         unusable = UnusableOutput(problem, completion=done) if problem else None
         await self._record(
+            store,
             row,
             started,
             input_tokens=done.usage.input_tokens,
@@ -412,16 +456,20 @@ class LLM:
             raise unusable
         return done
 
-    async def _record(self, row: LlmCall, started: float, **fields: Any) -> None:
+    async def _record(
+        self, store: LedgerStore, row: LlmCall, started: float, **fields: Any
+    ) -> None:
         fields["latency_ms"] = (time.perf_counter() - started) * 1000
         # The store buffers ledger rows (flushed in batches), so this costs microseconds and
         # stays on the event loop.
-        self.db.record_llm_call(row.model_copy(update=fields))
+        store.record_llm_call(row.model_copy(update=fields))
 
-    def _cache_put(self, key: str, done: Completion, *, at: datetime, replace: bool) -> None:
+    def _cache_put(
+        self, store: LedgerStore, key: str, done: Completion, *, at: datetime, replace: bool
+    ) -> None:
         # Two identical requests in flight can both miss; the store keeps the first answer
         # unless this call refreshes the entry.
-        self.db.cache_put(
+        store.cache_put(
             key,
             model=self.model,
             response=done.to_cache_json(at=at),

@@ -2,35 +2,42 @@
 
 agno puts every memory of the user in every extraction prompt, so input tokens grow linearly
 with the store. The `top_k` policy shows a bounded number instead: the memories most similar to
-the new text by BM25 over words, plus a token for the fact's attribute (`@location`, `@work`,
-…) so that "I moved to Lisbon" finds "Ana lives in Porto" although they share no word. Slots
-no memory matches are filled with the most recently updated memories. No embedder is needed;
-pass a recall strategy to `MemoryManager(context_strategy=...)` to use one.
+the new text by BM25 over recall's index terms (`memlab.recall.text.tokenize`), plus a term for
+the fact's attribute (`@location`, `@employer`, …) so that "I moved to Lisbon" finds "Ana lives
+in Porto" although they share no word. Slots no memory matches are filled with the most
+recently updated memories. No embedder is needed; pass a recall strategy to
+`MemoryManager(context_strategy=...)` to use one.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
+
+from memlab.recall.bm25 import Bm25Index
+from memlab.recall.text import tokenize
 from memlab.schema import UserMemory
 
-__all__ = ["top_k_similar", "words_of"]
+__all__ = ["terms_of", "top_k_similar"]
 
 _K1 = 1.2
 _B = 0.75
 
 
 @lru_cache(maxsize=200_000)
-def words_of(text: str) -> tuple[str, ...]:
-    """Stemmed content words of a text plus its attribute token (cached: re-scored often)."""
-    from memlab.llm.offline import rules  # the rule engine's words, on first use
+def terms_of(text: str) -> tuple[str, ...]:
+    """Recall's index terms of a text plus its attribute term (cached: re-scored often).
 
-    words = [rules.stem_word(w) for w in rules.tokenize_words(text) if w not in rules.STOPWORDS]
-    attribute = rules.attribute_of(text)
-    return (*words, f"@{attribute}") if attribute else tuple(words)
+    The attribute is the slot the offline rules read in the text (`attribute_of`): a tagger
+    of what a statement is about, not a model, so it serves every model's prompts.
+    """
+    from memlab.llm.offline.rules import attribute_of  # the rule table loads on first use
+
+    terms = tokenize(text)
+    attribute = attribute_of(text)
+    return (*terms, f"@{attribute}") if attribute else tuple(terms)
 
 
 def top_k_similar(
@@ -46,29 +53,14 @@ def top_k_similar(
         return []
     if len(memories) <= k:
         return list(memories)
-    docs = [words_of(m.memory) for m in memories]
-    avg_len = sum(len(d) for d in docs) / len(docs) or 1.0
-    df: Counter[str] = Counter()
-    for doc in docs:
-        df.update(set(doc))
-    n = len(docs)
-    best = [0.0] * n
+    index = Bm25Index()
+    index.add_terms([terms_of(m.memory) for m in memories])
+    live = np.ones(len(memories), np.bool_)
+    best = np.zeros(len(memories), np.float64)
     for query in queries:
-        terms = set(words_of(query))
-        idf = {t: math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) for t in terms if df[t]}
-        if not idf:
-            continue
-        for i, doc in enumerate(docs):
-            score = 0.0
-            tf = None
-            for term, weight in idf.items():
-                if term in doc:
-                    tf = tf or Counter(doc)
-                    f = tf[term]
-                    score += weight * f * (_K1 + 1) / (f + _K1 * (1 - _B + _B * len(doc) / avg_len))
-            if score > best[i]:
-                best[i] = score
+        np.maximum(best, index.term_scores(terms_of(query), live, k1=_K1, b=_B), out=best)
+    n = len(memories)
     recency = sorted(range(n), key=lambda i: memories[i].updated_at)
     rank_of_recency = {i: r for r, i in enumerate(recency)}
-    order = sorted(range(n), key=lambda i: (best[i], rank_of_recency[i]), reverse=True)
+    order = sorted(range(n), key=lambda i: (float(best[i]), rank_of_recency[i]), reverse=True)
     return [memories[i] for i in order[:k]]

@@ -23,7 +23,7 @@ from memlab.llm.request import request_hash
 from memlab.schema import LlmCall, Usage
 
 if TYPE_CHECKING:
-    from memlab.llm.client import LLM
+    from memlab.llm.client import LLM, LedgerStore
 
 __all__ = ["Embeddings", "aembed"]
 
@@ -46,7 +46,12 @@ class Embeddings:
 
 
 async def aembed(
-    llm: LLM, texts: Sequence[str], *, user_id: str | None = None, use_cache: bool | None = None
+    llm: LLM,
+    texts: Sequence[str],
+    *,
+    user_id: str | None = None,
+    use_cache: bool | None = None,
+    ledger: LedgerStore | None = None,
 ) -> Embeddings:
     """Embed `texts` with `llm`'s model; see `LLM.aembed`."""
     if llm.is_baseline:
@@ -66,13 +71,15 @@ async def aembed(
         prompt=None,
     )
     row = LlmCall(purpose="embed", model=llm.model, request_hash=key, user_id=user_id)
+    store = llm.ledger_for(ledger)
     started = time.perf_counter()
     caching = llm.cache_policy(use_cache)
-    hit = llm.db.cache_get(key) if caching.read else None
+    hit = store.cache_get(key) if caching.read else None
     if hit is not None:
         response, tokens_in, _, cost = hit
         usage = Usage(input_tokens=tokens_in or 0, cost_usd=cost, calls=1, cached_calls=1)
         await llm._record(
+            store,
             row,
             started,
             attempts=0,
@@ -88,7 +95,7 @@ async def aembed(
         )
         check_allowed(llm.model, llm.api_base, call_id=row.call_id)
     except ModelCallError as exc:
-        await llm._record(row, started, attempts=0, error=str(exc))
+        await llm._record(store, row, started, attempts=0, error=str(exc))
         raise
     kwargs: dict[str, Any] = {
         "model": llm.model,
@@ -100,11 +107,11 @@ async def aembed(
     kwargs.update({k: v for k, v in (("api_base", llm.api_base), ("api_key", llm._api_key)) if v})
     async with llm._semaphore():
         started = time.perf_counter()
-        response, attempts = await llm._send(kwargs, row, started, method="aembedding")
+        response, attempts = await llm._send(store, kwargs, row, started, method="aembedding")
     data = sorted(getattr(response, "data", None) or [], key=lambda d: _get(d, "index"))
     if len(data) != len(texts):
         message = f"{llm.model!r} returned {len(data)} embeddings for {len(texts)} texts"
-        await llm._record(row, started, attempts=attempts, error=message)
+        await llm._record(store, row, started, attempts=attempts, error=message)
         raise ModelCallError(message, call_id=row.call_id)
     vectors = [list(map(float, _get(d, "embedding"))) for d in data]
     tokens_in = getattr(getattr(response, "usage", None), "prompt_tokens", None)
@@ -114,7 +121,7 @@ async def aembed(
     llm.budget.add(usage)
     if caching.write:
         await asyncio.to_thread(
-            llm.db.cache_put,
+            store.cache_put,
             key,
             model=llm.model,
             response=json.dumps(vectors),
@@ -124,7 +131,13 @@ async def aembed(
             replace=caching.replace,
         )
     await llm._record(
-        row, started, attempts=attempts, input_tokens=tokens_in, output_tokens=0, cost_usd=cost
+        store,
+        row,
+        started,
+        attempts=attempts,
+        input_tokens=tokens_in,
+        output_tokens=0,
+        cost_usd=cost,
     )
     return Embeddings(_array(vectors), usage, row.call_id)
 

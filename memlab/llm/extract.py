@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from memlab.llm.client import LLM
+from memlab.llm.client import LLM, LedgerStore
 from memlab.llm.handles import Handles
 from memlab.llm.parse import (
     Parsed,
@@ -33,6 +33,7 @@ from memlab.llm.prompt import Prompt, get_prompt
 from memlab.llm.request import Completion
 from memlab.llm.sections import clip, day_of, format_day, render_block, render_items, render_turns
 from memlab.llm.tools import MEMORY_TOOLS
+from memlab.registry import Registry
 from memlab.schema import MemoryOp, Message, Usage, UserMemory
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "ExtractionRequest",
     "Extractor",
     "Proposal",
+    "get_extractor",
     "register_extractor",
 ]
 
@@ -67,10 +69,17 @@ class ExtractionRequest:
     session_id: str | None = None
     run_id: str | None = None
     handles: Handles = field(default_factory=Handles)
+    store: LedgerStore | None = None
+    """Where the calls' ledger rows and cache entries go: the store of the memories."""
 
     def ledger(self) -> dict[str, Any]:
-        """Ledger context for `LLM.acomplete`."""
-        return {"user_id": self.user_id, "session_id": self.session_id, "run_id": self.run_id}
+        """Ledger context for `LLM.acomplete`: whom the calls serve, and the store they go to."""
+        return {
+            "user_id": self.user_id,
+            "session_id": self.session_id,
+            "run_id": self.run_id,
+            "ledger": self.store,
+        }
 
     def values(self) -> dict[str, str]:
         """Prompt values shared by the strategies."""
@@ -121,18 +130,26 @@ class Extractor(Protocol):
         ...
 
 
-EXTRACTORS: dict[str, Callable[[], Extractor]] = {}
-"""Extraction strategies by name."""
+EXTRACTORS: Registry[Callable[[], Extractor]] = Registry(
+    "extraction strategy", hint="register one with @memlab.llm.extract.register_extractor(name)"
+)
+"""Extraction strategies by name (the `prompt` of `MemoryManager`)."""
+
+_E = TypeVar("_E", bound=Callable[[], Extractor])
 
 
-def register_extractor(name: str) -> Callable[[type[Any]], type[Any]]:
-    """Register an extraction strategy class under `name`."""
+def register_extractor(name: str) -> Callable[[_E], _E]:
+    """Register an extraction strategy (a class whose instances are `Extractor`s) under `name`."""
+    return EXTRACTORS.register(name)
 
-    def wrap(cls: type[Any]) -> type[Any]:
-        EXTRACTORS[name] = cls
-        return cls
 
-    return wrap
+def get_extractor(name: str) -> Extractor:
+    """A new instance of the extraction strategy registered as `name`.
+
+    Raises:
+        ConfigError: no extraction strategy has that name.
+    """
+    return EXTRACTORS.get(name)()
 
 
 def _texts(request: ExtractionRequest) -> list[str]:

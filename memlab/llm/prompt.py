@@ -42,12 +42,10 @@ from typing import get_args
 
 from memlab.errors import ConfigError
 from memlab.llm.sections import header
+from memlab.registry import Registry
 from memlab.schema import Purpose
 
 __all__ = ["PROMPTS", "Prompt", "get_prompt", "load_prompt", "parse_prompt", "register_prompt"]
-
-PROMPTS: dict[str, Prompt] = {}
-"""Registered prompts by name (the built-ins load on first `get_prompt`)."""
 
 _FRONT = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.S)
 _PARTS = re.compile(r"^<!--\s*(system|user)\s*-->\s*$", re.M)
@@ -161,12 +159,6 @@ def load_prompt(path: str | Path) -> Prompt:
     return register_prompt(parse_prompt(text, source=str(path)))
 
 
-def register_prompt(prompt: Prompt) -> Prompt:
-    """Register a prompt under its name and return it."""
-    PROMPTS[prompt.name] = prompt
-    return prompt
-
-
 def _load_builtins() -> None:
     folder = resources.files("memlab.llm") / "prompts"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -174,10 +166,21 @@ def _load_builtins() -> None:
             prompt = parse_prompt(
                 entry.read_text(encoding="utf-8"), source=f"memlab/llm/prompts/{entry.name}"
             )
-            PROMPTS.setdefault(prompt.name, prompt)
+            if prompt.name not in PROMPTS:  # a prompt the user registered first wins
+                PROMPTS.add(prompt.name, prompt)
 
 
-_loaded = False
+PROMPTS: Registry[Prompt] = Registry(
+    "prompt",
+    hint="load one with memlab.llm.load_prompt(path) or register_prompt(prompt)",
+    loader=_load_builtins,
+)
+"""Prompts by name; the built-in files load on the first lookup."""
+
+
+def register_prompt(prompt: Prompt) -> Prompt:
+    """Register a prompt under its name (replacing a prompt of that name) and return it."""
+    return PROMPTS.add(prompt.name, prompt)
 
 
 def get_prompt(name: str) -> Prompt:
@@ -186,13 +189,4 @@ def get_prompt(name: str) -> Prompt:
     Raises:
         ConfigError: no prompt has that name.
     """
-    global _loaded
-    if not _loaded:
-        _load_builtins()
-        _loaded = True
-    found = PROMPTS.get(name)
-    if found is None:
-        raise ConfigError(
-            f"unknown prompt {name!r}; choose one of {sorted(PROMPTS)} or load_prompt(path)"
-        )
-    return found
+    return PROMPTS.get(name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict
 
 from memlab.errors import ExtractionError
-from memlab.llm.client import LLM
+from memlab.llm.client import LLM, LedgerStore
 from memlab.llm.parse import complete_parsed, parse_model
 from memlab.llm.prompt import get_prompt
 from memlab.llm.request import Completion
@@ -71,8 +71,11 @@ async def answer_question(
     *,
     prompt: str = "answer",
     user_id: str | None = None,
+    ledger: LedgerStore | None = None,
 ) -> Answer:
     """Answer `question` from the `context` texts (e.g. recalled memories).
+
+    `ledger` is the store the call's ledger row goes to (see `LLM.acomplete`).
 
     Raises:
         ExtractionError: the model answered with no text.
@@ -86,7 +89,7 @@ async def answer_question(
         question=render_block("question", question),
     )
     done: Completion = await llm.acomplete(
-        messages, purpose=chosen.purpose, prompt=chosen, user_id=user_id
+        messages, purpose=chosen.purpose, prompt=chosen, user_id=user_id, ledger=ledger
     )
     if done.text is None or not done.text.strip():
         raise ExtractionError(
@@ -103,8 +106,11 @@ async def judge_answer(
     *,
     prompt: str = "judge",
     user_id: str | None = None,
+    ledger: LedgerStore | None = None,
 ) -> Judgement:
     """Judge `prediction` against `gold`.
+
+    `ledger` is the store the call's ledger row goes to (see `LLM.acomplete`).
 
     Raises:
         ExtractionError: the verdict did not parse, also after one repair retry.
@@ -124,6 +130,7 @@ async def judge_answer(
         prompt=chosen,
         response_format={"type": "json_object"},
         user_id=user_id,
+        ledger=ledger,
     )
     verdict = parsed.value
     score = verdict.score if verdict.score is not None else float(verdict.correct)

@@ -10,14 +10,18 @@ one.
 
 from __future__ import annotations
 
+import asyncio
 import random
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from memlab.errors import ConfigError
 from memlab.llm.failures import Failure, classify
 
 __all__ = [
+    "REAL_CLOCK",
+    "Clock",
+    "RealClock",
     "RetryPolicy",
     "Target",
     "describe_failure",
@@ -30,6 +34,26 @@ __all__ = [
 _LOCAL_NO_KEY = " (a local server that needs none takes api_key='none')"
 
 
+class Clock(Protocol):
+    """What retries wait with; `memlab.testing.FakeClock` records the waits instead."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Return after `seconds`."""
+        ...
+
+
+class RealClock:
+    """The event loop's clock: `sleep` is `asyncio.sleep`."""
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds` without blocking the event loop."""
+        await asyncio.sleep(seconds)
+
+
+REAL_CLOCK = RealClock()
+"""The clock every `RetryPolicy` waits with unless given another."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Exponential backoff with full jitter.
@@ -40,12 +64,14 @@ class RetryPolicy:
         max_delay_s: Upper bound of any backoff delay.
         max_retry_after_s: Longest `Retry-After` honoured; a longer one fails the call
             rather than stalling a run for minutes.
+        clock: What the waits between attempts sleep with.
     """
 
     max_retries: int = 3
     base_delay_s: float = 0.5
     max_delay_s: float = 20.0
     max_retry_after_s: float = 60.0
+    clock: Clock = field(default=REAL_CLOCK, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         values = (self.max_retries, self.base_delay_s, self.max_delay_s, self.max_retry_after_s)
@@ -57,6 +83,12 @@ class RetryPolicy:
         ceiling = min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
         backoff = random.uniform(0, ceiling)
         return backoff if retry_after is None else max(retry_after, backoff)
+
+    async def wait(self, attempt: int, retry_after: float | None = None) -> float:
+        """Sleep (on `clock`) before retry number `attempt`; return the seconds waited."""
+        seconds = self.delay_s(attempt, retry_after)
+        await self.clock.sleep(seconds)
+        return seconds
 
 
 @dataclass(frozen=True)
@@ -212,6 +244,6 @@ def _key_variables(model: str) -> list[str]:
 
 
 def _lib() -> Any:
-    from memlab.llm._litellm import litellm
+    from memlab.llm.loader import litellm
 
     return litellm()

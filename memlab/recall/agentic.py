@@ -140,7 +140,7 @@ class AgenticSearch:
         query = check_search(self.name, query=query, limit=limit, over=over, needs_query=True)
         if over != "memories":
             raise ConfigError(f"recall strategy 'agentic' runs over memories only, not {over!r}")
-        self.llm.attach(db)
+        ledger = self.llm.ledger_for(db)  # the calls are ledgered with what they searched
         memories = db.list_memories(user_id)
         if self.max_candidates is not None:
             memories = top_k_similar(memories, [query], self.max_candidates)
@@ -165,6 +165,7 @@ class AgenticSearch:
             prompt=prompt,
             response_format={"type": "json_object"},
             user_id=user_id,
+            ledger=ledger,
         )
         by_id = {m.memory_id: m for m in memories}
         chosen: list[str] = []

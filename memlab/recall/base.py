@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from memlab.db.base import MemoryDb
 from memlab.errors import ConfigError
+from memlab.registry import Registry
 from memlab.schema import Role, UserMemory
 
 __all__ = [
@@ -107,20 +108,6 @@ class RecallStrategy(Protocol):
         ...
 
 
-S = TypeVar("S", bound=Callable[..., RecallStrategy])
-STRATEGIES: dict[str, Callable[..., RecallStrategy]] = {}
-
-
-def register_strategy(name: str) -> Callable[[S], S]:
-    """Register a strategy factory (usually the class) under `name`."""
-
-    def wrap(factory: S) -> S:
-        STRATEGIES[name] = factory
-        return factory
-
-    return wrap
-
-
 def _load_builtins() -> None:
     for module in _BUILTIN_MODULES:
         try:
@@ -131,16 +118,27 @@ def _load_builtins() -> None:
                 raise
 
 
+S = TypeVar("S", bound=Callable[..., RecallStrategy])
+STRATEGIES: Registry[Callable[..., RecallStrategy]] = Registry(
+    "recall strategy",
+    hint="register one with @memlab.recall.register_strategy(name)",
+    loader=_load_builtins,
+)
+"""Strategy factories by name; the built-ins load on the first lookup."""
+
+
+def register_strategy(name: str) -> Callable[[S], S]:
+    """Register a strategy factory (usually the class) under `name`."""
+    return STRATEGIES.register(name)
+
+
 def get_strategy(name: str, **options: Any) -> RecallStrategy:
     """Build the strategy registered as `name` with keyword `options`.
 
     Raises:
         ConfigError: the name is unknown or the options do not fit the strategy.
     """
-    _load_builtins()
     factory = STRATEGIES.get(name)
-    if factory is None:
-        raise ConfigError(f"unknown recall strategy {name!r}; choose one of {sorted(STRATEGIES)}")
     try:
         return factory(**options)
     except TypeError as exc:

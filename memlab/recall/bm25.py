@@ -2,7 +2,7 @@
 
 bm25s precomputes every (term, document) score at index time, which makes a query fast but
 ties each score to the corpus size and average length at build time: one added memory means
-a rebuild (2.2 s at 100k). This index keeps raw term frequencies per term instead and applies
+a rebuild of the whole index. This index keeps raw term frequencies per term instead and applies
 BM25 at query time over the postings of the query's terms, so adding rows costs only their own
 tokens, a deleted row just drops out of the live mask, and every query scores exactly what a
 fresh index over the live rows would (the Lucene variant of BM25, as bm25s's default:
@@ -42,15 +42,22 @@ class Bm25Index:
 
     def add(self, texts: Sequence[str]) -> None:
         """Index `texts` as rows `n, n+1, ...` (one vectorized pass over the batch)."""
-        if not texts:
+        self.add_terms([tokenize(text, stem=self.stem) for text in texts])
+
+    def add_terms(self, term_lists: Sequence[Sequence[str]]) -> None:
+        """Index already tokenized rows as `n, n+1, ...`: `add` for terms of the caller's own.
+
+        Args:
+            term_lists: The terms of each new row, repeats kept (BM25 counts them).
+        """
+        if not term_lists:
             return
         term_ids: list[int] = []
-        lengths = np.empty(len(texts), np.int64)
+        lengths = np.empty(len(term_lists), np.int64)
         vocab = self._vocab
-        for i, text in enumerate(texts):
-            terms = tokenize(text, stem=self.stem)
-            lengths[i] = len(terms)
-            for term in terms:
+        for i, row_terms in enumerate(term_lists):
+            lengths[i] = len(row_terms)
+            for term in row_terms:
                 tid = vocab.get(term)
                 if tid is None:
                     tid = vocab[term] = len(vocab)
@@ -59,9 +66,9 @@ class Bm25Index:
             self._docs.append(_EMPTY_I)
             self._tfs.append(_EMPTY_F)
         if term_ids:
-            rows = np.repeat(np.arange(self.n, self.n + len(texts), dtype=np.int64), lengths)
+            rows = np.repeat(np.arange(self.n, self.n + len(term_lists), dtype=np.int64), lengths)
             # One key per (term, row); unique() sorts by term then row and counts repeats.
-            width = self.n + len(texts)
+            width = self.n + len(term_lists)
             keys, counts = np.unique(
                 np.asarray(term_ids, np.int64) * width + rows, return_counts=True
             )
@@ -75,7 +82,7 @@ class Bm25Index:
                     (self._tfs[tid], counts[start:end].astype(np.float64))
                 )
         self._lengths = np.concatenate((self._lengths, lengths.astype(np.float64)))
-        self.n += len(texts)
+        self.n += len(term_lists)
 
     def scores(
         self, query: str, live: NDArray[np.bool_], *, k1: float = 1.5, b: float = 0.75
@@ -89,12 +96,25 @@ class Bm25Index:
             k1: Term-frequency saturation.
             b: Length normalization (0: none, 1: full).
         """
+        return self.term_scores(tokenize(query, stem=self.stem), live, k1=k1, b=b)
+
+    def term_scores(
+        self, terms: Sequence[str], live: NDArray[np.bool_], *, k1: float = 1.5, b: float = 0.75
+    ) -> NDArray[np.float64]:
+        """`scores` of an already tokenized query (each distinct term counts once).
+
+        Args:
+            terms: The query's terms, as `add_terms` indexed the rows' terms.
+            live: Which rows count, length `n`.
+            k1: Term-frequency saturation.
+            b: Length normalization (0: none, 1: full).
+        """
         out = np.zeros(self.n, np.float64)
         n_live = int(np.count_nonzero(live))
         if n_live == 0:
             return out
         avg_len = float(self._lengths[live].sum()) / n_live or 1.0
-        for term in dict.fromkeys(tokenize(query, stem=self.stem)):
+        for term in dict.fromkeys(terms):
             tid = self._vocab.get(term)
             if tid is None:
                 continue

@@ -16,8 +16,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from memlab.errors import ConfigError
-from memlab.llm._litellm import count_tokens
 from memlab.recall.base import RecallHit
+from memlab.tokens import count_tokens
 
 __all__ = [
     "SEPARATOR",

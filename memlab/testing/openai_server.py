@@ -94,6 +94,7 @@ class OpenAIServer:
         self._counter = 0
         self._in_flight = 0
         self._max_in_flight = 0
+        self._waited: list[float] = []
         self._stopping = threading.Event()
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -190,6 +191,17 @@ class OpenAIServer:
         """
         return self._max_in_flight
 
+    @property
+    def waited_s(self) -> list[float]:
+        """The seconds of each `Hang` and `latency_s` delay that ran its full length.
+
+        In the order they ended; a delay cut short by `stop` is not in it. Tests check that
+        the server really held a request, or that a client gave up before it answered, on
+        this list instead of on wall-clock time.
+        """
+        with self._lock:
+            return list(self._waited)
+
     def _delay(self) -> bool:
         """Hold a request for `latency_s`, counting it in flight; False when stopping."""
         with self._lock:
@@ -205,7 +217,11 @@ class OpenAIServer:
         """Sleep up to `seconds`; False when the server is stopping."""
         if seconds <= 0:
             return not self._stopping.is_set()
-        return not self._stopping.wait(seconds)
+        finished = not self._stopping.wait(seconds)
+        if finished:
+            with self._lock:
+                self._waited.append(seconds)
+        return finished
 
     def _embed(self, text: str) -> list[float]:
         digest = b""

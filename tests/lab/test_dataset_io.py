@@ -220,9 +220,9 @@ def test_unreadable_inputs(tmp_path: Path) -> None:
 
 
 def test_cli_format_choices_match_the_loader() -> None:
-    from memlab.commands.datasets import _FORMATS
+    from memlab.commands.datasets import FORMATS as CLI_FORMATS
 
-    assert _FORMATS == FORMATS
+    assert CLI_FORMATS == FORMATS
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 64, 1 << 20])

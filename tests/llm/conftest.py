@@ -7,7 +7,7 @@ import pytest
 
 from memlab.db import DuckDbMemoryDb
 from memlab.llm import LLM
-from memlab.testing import OpenAIServer
+from memlab.testing import FakeClock, OpenAIServer
 
 
 @pytest.fixture
@@ -27,8 +27,14 @@ HttpLLM = Callable[..., LLM]
 
 
 @pytest.fixture
-def http_llm(server: OpenAIServer, db: DuckDbMemoryDb) -> HttpLLM:
-    """An `openai/test-model` LLM pointed at the local server, with fast retries."""
+def clock() -> FakeClock:
+    """The retry clock of `http_llm`: back-off waits are recorded, never slept."""
+    return FakeClock()
+
+
+@pytest.fixture
+def http_llm(server: OpenAIServer, db: DuckDbMemoryDb, clock: FakeClock) -> HttpLLM:
+    """An `openai/test-model` LLM pointed at the local server, waiting on `clock`."""
 
     def make(**options: Any) -> LLM:
         settings: dict[str, Any] = {
@@ -37,6 +43,7 @@ def http_llm(server: OpenAIServer, db: DuckDbMemoryDb) -> HttpLLM:
             "api_key": "sk-test",
             "retry_base_delay_s": 0.01,
             "timeout_s": 5.0,
+            "clock": clock,
         }
         settings.update(options)
         return LLM("openai/test-model", **settings)

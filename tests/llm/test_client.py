@@ -9,10 +9,11 @@ import pytest
 
 from memlab.db import DuckDbMemoryDb
 from memlab.errors import BudgetExceeded, ConfigError, ModelCallError
-from memlab.llm import LLM, block_network, count_tokens, get_prompt
-from memlab.llm._litellm import litellm
+from memlab.llm import LLM, block_network, get_prompt
+from memlab.llm.loader import litellm
 from memlab.llm.sync import run_sync
 from memlab.testing import OpenAIServer, Reply
+from memlab.tokens import count_tokens
 
 HttpLLM = Callable[..., LLM]
 

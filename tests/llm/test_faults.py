@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -25,7 +24,7 @@ from memlab.llm.parse import complete_parsed, ops_from_json
 from memlab.llm.sync import run_sync
 from memlab.manager import MemoryManager
 from memlab.schema import Message
-from memlab.testing import EmptyChoices, Hang, OpenAIServer, Raw, Reply, Status
+from memlab.testing import EmptyChoices, FakeClock, Hang, OpenAIServer, Raw, Reply, Status
 
 HttpLLM = Callable[..., LLM]
 
@@ -73,13 +72,12 @@ def assert_unchanged(world: World, before: pd.DataFrame, events_before: int) -> 
     assert len(world.db.events_df()) == events_before
 
 
-def test_429_with_retry_after_is_retried_then_applied(world: World) -> None:
+def test_429_with_retry_after_is_retried_then_applied(world: World, clock: FakeClock) -> None:
     world.server.script(
         Status(429, headers={"Retry-After": "1"}), Reply(None, tool_calls=[update_porto(world)])
     )
-    started = time.perf_counter()
     result = world.memory.create_user_memories(messages=MESSAGES, user_id=USER)
-    assert time.perf_counter() - started >= 1.0  # Retry-After honoured
+    assert clock.waits == [1.0]  # Retry-After honoured (the jitter is below 0.01 s)
     assert [(op.op, op.memory_id) for op in result.ops] == [("update", world.porto_id)]
     calls = world.calls()
     assert len(calls) == 1
@@ -90,11 +88,24 @@ def test_429_with_retry_after_is_retried_then_applied(world: World) -> None:
     assert len(world.server.requests) == 2
 
 
-def test_500_is_retried_then_applied(world: World) -> None:
+def test_500_is_retried_then_applied(world: World, clock: FakeClock) -> None:
     world.server.script(Status(500), Reply(None, tool_calls=[update_porto(world)]))
     result = world.memory.create_user_memories(messages=MESSAGES, user_id=USER)
     assert len(result.ops) == 1
     assert world.calls()["attempts"].tolist() == [2]
+    assert len(clock.waits) == 1 and 0 <= clock.waits[0] <= 0.01  # full jitter under 0.01 s
+
+
+def test_the_backoff_ceiling_doubles_per_retry_and_a_fake_clock_records_it(
+    http_llm: HttpLLM, server: OpenAIServer, clock: FakeClock
+) -> None:
+    server.script(Status(500), Status(503), Status(502), Reply("third time lucky"))
+    llm = http_llm(max_retries=3, retry_base_delay_s=1.0)
+    assert llm.complete(HELLO, purpose="answer").text == "third time lucky"
+    assert len(server.requests) == 4 and len(clock.waits) == 3
+    ceilings = [1.0, 2.0, 4.0]  # full jitter: each wait is drawn from [0, ceiling]
+    assert all(0 <= w <= c for w, c in zip(clock.waits, ceilings, strict=True))
+    assert clock.now == sum(clock.waits)
 
 
 def test_hang_past_the_timeout_is_retried_then_applied(world: World) -> None:
@@ -368,11 +379,13 @@ def test_a_retry_after_beyond_the_cap_gives_up_naming_both(
     assert len(server.requests) == 1
 
 
-def test_a_raised_cap_waits_for_the_retry_after(http_llm: HttpLLM, server: OpenAIServer) -> None:
+def test_a_raised_cap_waits_for_the_retry_after(
+    http_llm: HttpLLM, server: OpenAIServer, clock: FakeClock
+) -> None:
     server.script(Status(429, headers={"Retry-After": "1"}), Reply("after the wait"))
     llm = http_llm(max_retry_after_s=2)
     assert llm.complete(HELLO, purpose="answer").text == "after the wait"
-    assert len(server.requests) == 2
+    assert len(server.requests) == 2 and clock.waits == [1.0]
 
 
 # --------------------------------------------------------------------------------------------

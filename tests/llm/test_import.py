@@ -26,5 +26,6 @@ def test_importing_memlab_does_not_import_litellm() -> None:
 def test_token_counting_in_a_fresh_process_needs_no_download() -> None:
     # No LITELLM_LOCAL_MODEL_COST_MAP in the environment: memlab sets it before importing litellm.
     assert (
-        run_fresh("from memlab.llm import count_tokens; print(count_tokens('hello world'))") == "2"
+        run_fresh("from memlab.tokens import count_tokens; print(count_tokens('hello world'))")
+        == "2"
     )

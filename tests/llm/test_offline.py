@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 import pytest
 
 from memlab.db import DuckDbMemoryDb
-from memlab.llm import LLM, answer_question, count_tokens, get_prompt, judge_answer
+from memlab.llm import LLM, answer_question, get_prompt, judge_answer
 from memlab.llm.offline.model import respond
 from memlab.llm.sections import render_block, render_items, render_turns
 from memlab.llm.sync import run_sync
 from memlab.llm.tools import MEMORY_TOOLS
+from memlab.tokens import count_tokens
 
 
 def extraction_messages(

@@ -9,7 +9,7 @@ import pytest
 import memlab.llm
 from memlab.errors import ConfigError
 from memlab.llm import get_prompt, load_prompt
-from memlab.llm.offline.model import _TASKS
+from memlab.llm.offline.model import TASKS
 from memlab.llm.prompt import PROMPTS, parse_prompt
 from memlab.llm.sections import parse_header
 
@@ -52,7 +52,7 @@ def test_public_surface_is_pinned() -> None:
 def test_builtin_prompts_load_with_a_version_and_a_task_the_offline_model_knows(name: str) -> None:
     prompt = get_prompt(name)
     assert prompt.name == name and prompt.version
-    assert prompt.task in _TASKS
+    assert prompt.task in TASKS
     assert prompt.source.endswith(f"{name}.md")
 
 
@@ -126,6 +126,6 @@ def test_load_prompt_registers_a_custom_prompt(tmp_path: Path) -> None:
         prompt = load_prompt(path)
         assert get_prompt("terse-summary") is prompt and prompt.label == "terse-summary@7"
     finally:
-        PROMPTS.pop("terse-summary", None)
+        PROMPTS.remove("terse-summary")
     with pytest.raises(ConfigError, match="unknown prompt 'terse-summary'"):
         get_prompt("terse-summary")

@@ -16,9 +16,10 @@ import openai
 import pytest
 
 from memlab.errors import ConfigError
-from memlab.llm._litellm import litellm
 from memlab.llm.failures import classify
+from memlab.llm.loader import litellm
 from memlab.llm.retry import (
+    REAL_CLOCK,
     RetryPolicy,
     Target,
     describe_failure,
@@ -26,6 +27,8 @@ from memlab.llm.retry import (
     retry_after_s,
     status_of,
 )
+from memlab.llm.sync import run_sync
+from memlab.testing import FakeClock
 
 URL = "http://127.0.0.1:8000/v1/chat/completions"
 REQUEST = httpx.Request("POST", URL)
@@ -137,6 +140,16 @@ def test_backoff_grows_with_jitter_and_honours_retry_after() -> None:
     assert all(0 <= policy.delay_s(1) <= 1.0 for _ in range(50))
     assert all(0 <= policy.delay_s(10) <= 5.0 for _ in range(50))
     assert policy.delay_s(1, retry_after=2.5) >= 2.5
+
+
+def test_waits_sleep_on_the_policy_s_clock() -> None:
+    clock = FakeClock()
+    policy = RetryPolicy(base_delay_s=0.5, max_delay_s=1.0, clock=clock)
+    waited = [run_sync(policy.wait(attempt)) for attempt in (1, 2, 3)]
+    waited.append(run_sync(policy.wait(4, retry_after=30.0)))
+    assert clock.waits == waited and waited[-1] == 30.0
+    assert all(0 <= w <= c for w, c in zip(waited, [0.5, 1.0, 1.0], strict=False))
+    assert RetryPolicy().clock is REAL_CLOCK
     with pytest.raises(ConfigError):
         RetryPolicy(max_retry_after_s=-1)
 

@@ -18,6 +18,7 @@ from memlab.recall.embedders import (
     get_embedder,
     register_embedder,
 )
+from memlab.registry import Registry
 
 NEURAL_HINT = "pip install torch==2.13.0"
 
@@ -152,15 +153,15 @@ def test_bad_arguments_are_a_config_error() -> None:
 
 
 @pytest.fixture
-def registry() -> Iterator[dict[str, Callable[..., Embedder]]]:
-    saved = dict(EMBEDDERS)
+def registry() -> Iterator[Registry[Callable[..., Embedder]]]:
+    saved = EMBEDDERS.names()
     yield EMBEDDERS
-    EMBEDDERS.clear()
-    EMBEDDERS.update(saved)
+    for name in set(EMBEDDERS.names()) - set(saved):
+        EMBEDDERS.remove(name)
 
 
 def test_register_embedder_adds_and_guards_names(
-    registry: dict[str, Callable[..., Embedder]],
+    registry: Registry[Callable[..., Embedder]],
 ) -> None:
     @register_embedder("shared-static")
     def shared() -> Embedder:

@@ -78,3 +78,21 @@ def test_no_live_rows_scores_nothing() -> None:
     index = Bm25Index()
     index.add(CORPUS[:2])
     assert not index.scores("Porto", np.zeros(2, bool)).any()
+
+
+def test_terms_of_the_caller_score_like_text() -> None:
+    live = np.ones(len(CORPUS), bool)
+    by_text = Bm25Index()
+    by_text.add(CORPUS)
+    by_terms = Bm25Index()
+    by_terms.add_terms([tokenize(t) for t in CORPUS])
+    for query in ["cats in Porto", "sister Berlin"]:
+        np.testing.assert_array_equal(
+            by_terms.term_scores(tokenize(query), live), by_text.scores(query, live)
+        )
+    # A term no tokenizer makes ("@location") finds only the rows that carry it.
+    tagged = Bm25Index()
+    tagged.add_terms(
+        [[*tokenize(t), "@location"] if i == 2 else tokenize(t) for i, t in enumerate(CORPUS)]
+    )
+    assert tagged.term_scores(["@location"], live).nonzero()[0].tolist() == [2]

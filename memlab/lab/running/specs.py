@@ -197,10 +197,9 @@ class RecallSpec(_Spec):
     @field_validator("strategy")
     @classmethod
     def _strategy(cls, value: str) -> str:
-        from memlab.recall.base import STRATEGIES, _load_builtins
+        from memlab.recall.base import STRATEGIES
 
-        _load_builtins()
-        return check_name("strategy", value, list(STRATEGIES))
+        return check_name("strategy", value, STRATEGIES.names())
 
     @field_validator("k")
     @classmethod

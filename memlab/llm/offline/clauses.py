@@ -11,19 +11,35 @@ import re
 from typing import Literal
 
 from memlab.llm.offline.vocab import (
-    _ED_BASE,
-    _IRREGULAR,
-    _KEEP_VERB,
-    _PAST,
-    _SPEAKER_ADV,
+    ED_BASE_VERBS,
+    IRREGULAR_THIRD_PERSON,
+    KEPT_VERBS,
+    PAST_TENSE,
+    SPEAKER_ADVERBS,
 )
+
+__all__ = [
+    "CLAUSE_SUBJECTS",
+    "HYPOTHETICAL_RE",
+    "MAX_CLAUSE_CHARS",
+    "MAX_READ_CHARS",
+    "QUESTION_START_RE",
+    "bounded",
+    "clip_read",
+    "expand_contractions",
+    "is_caseless",
+    "is_past_tense",
+    "rewrite_to_user",
+    "third_person_verb",
+]
 
 # --- rewriting a speaker's words ------------------------------------------------------------
 
 _QUOTES = str.maketrans("’‘`", "'" * 3)
 
 
-def _expand(text: str) -> str:
+def expand_contractions(text: str) -> str:
+    """Expand contractions ("I'm" -> "I am", "can't" -> "cannot") and straighten quotes."""
     t = text.translate(_QUOTES)
     t = re.sub(r"\bcan't\b", "cannot", t, flags=re.I)
     t = re.sub(r"\bwon't\b", "will not", t, flags=re.I)
@@ -35,16 +51,20 @@ def _expand(text: str) -> str:
     return t
 
 
-def _is_past(word: str) -> bool:
-    return word in _PAST or (word.endswith("ed") and len(word) > 3 and word not in _ED_BASE)
+def is_past_tense(word: str) -> bool:
+    """Whether a lowercase verb is in the past tense ("ran", "moved"; not "need")."""
+    return word in PAST_TENSE or (
+        word.endswith("ed") and len(word) > 3 and word not in ED_BASE_VERBS
+    )
 
 
-def _third_person(verb: str) -> str:
+def third_person_verb(verb: str) -> str:
+    """The verb as said of "User": "live" -> "lives", "have" -> "has"; past tense kept."""
     v = verb.lower()
-    if v in _KEEP_VERB or _is_past(v) or v.endswith("ing"):
+    if v in KEPT_VERBS or is_past_tense(v) or v.endswith("ing"):
         return v
-    if v in _IRREGULAR:
-        return _IRREGULAR[v]
+    if v in IRREGULAR_THIRD_PERSON:
+        return IRREGULAR_THIRD_PERSON[v]
     if v.endswith(("s", "sh", "ch", "x", "z", "o")):
         return v + "es"
     if v.endswith("y") and len(v) > 1 and v[-2] not in "aeiou":
@@ -63,7 +83,7 @@ _PRONOUNS = {
 }
 
 
-def _to_user(clause: str, person: Literal["first", "second"]) -> str:
+def rewrite_to_user(clause: str, person: Literal["first", "second"]) -> str:
     """Rewrite the speaker (first person) or the addressee (second person) as "User"."""
     subject, possessive, obj, reflexive, owned = _PRONOUNS[person]
     t = re.sub(r"\b(?:the\s+)?user\b", "User", clause, flags=re.I)
@@ -72,8 +92,8 @@ def _to_user(clause: str, person: Literal["first", "second"]) -> str:
         # nickname among friends.
         t = re.sub(r"^\W*(?:please\s+)?call\s+me\b", "User goes by", t, flags=re.I)
     t = re.sub(
-        rf"\b(?:{subject})\b((?:\s+{_SPEAKER_ADV})*)\s+([^\W\d_][\w'-]*)",
-        lambda m: f"User{m.group(1)} {_third_person(m.group(2))}",
+        rf"\b(?:{subject})\b((?:\s+{SPEAKER_ADVERBS})*)\s+([^\W\d_][\w'-]*)",
+        lambda m: f"User{m.group(1)} {third_person_verb(m.group(2))}",
         t,
         flags=re.I,
     )
@@ -88,21 +108,25 @@ def _to_user(clause: str, person: Literal["first", "second"]) -> str:
     return re.sub(obj, "them", t)
 
 
-_HYPOTHETICAL = re.compile(
+HYPOTHETICAL_RE = re.compile(
     r"\b(?:if|unless|whether|wish(?:es)?|imagine|suppose|pretend|used\s+to)\b", re.I
 )
-_QUESTION_START = re.compile(
+"""A clause about what is not (or not yet) so ("if I lived in Paris", "I used to ...")."""
+QUESTION_START_RE = re.compile(
     r"^\W*(?:what|where|when|why|how|who|which|whose|(?:do|does|did|are|were|can|could|would"
     r"|will|should|have|has|is)\s+(?:you|u|it|there|we|they))\b",
     re.I,
 )
-_CLAUSE_SPLIT = {
+"""The start of a question ("where do you ...", "is it ..."): a question states no fact."""
+CLAUSE_SUBJECTS = {
     "first": r"i|we|my|our|the\s+user",
     "second": r"you|your|the\s+user",
 }
+"""Words that start a new clause of a speaker ("... and I work at ..."), by person."""
 
 
-def _caseless(sentence: str) -> bool:
+def is_caseless(sentence: str) -> bool:
+    """Whether the writer of `sentence` does not capitalize (so lowercase names are names)."""
     body = re.sub(r"\bI\b", "", sentence[1:])
     return not any(ch.isupper() for ch in body)
 

@@ -1,6 +1,6 @@
 """Scoring the offline model's extraction on a corpus written apart from its rules.
 
-The corpus (`tests/llm/data/extraction_corpus.json`, issue 9) lists user messages with their
+The corpus (`tests/llm/data/extraction_corpus.json`) lists user messages with their
 dates and, per case, the facts a careful person would store (key words that must appear in one
 memory), what must not be stored, and the facts an update made stale. This module loads it and
 turns the memories an extractor left behind into three figures: fact recall, precision on the

@@ -23,25 +23,25 @@ from functools import lru_cache
 
 from memlab.llm.offline.clauses import (
     MAX_CLAUSE_CHARS,
-    _caseless,
-    _expand,
-    _to_user,
+    expand_contractions,
+    is_caseless,
+    rewrite_to_user,
 )
 from memlab.llm.offline.sentences import Person, statement_slots
 from memlab.llm.offline.table import (
-    _RETRACTIONS,
-    _RULES,
-    _apply,
-    _date_of,
-    _event,
-    _unnegate,
+    RETRACTION_RULES,
+    SLOT_RULES,
+    apply_rules,
+    date_of,
+    event_slots,
+    unnegate,
 )
 from memlab.llm.offline.values import (
+    ReadContext,
     Slot,
-    _Ctx,
 )
 from memlab.llm.offline.vocab import (
-    _NO_LONGER,
+    NO_LONGER,
     topics_of,
 )
 
@@ -69,7 +69,7 @@ class Fact:
     @property
     def retraction(self) -> bool:
         """True when the fact withdraws an earlier one ("User no longer lives in Porto.")."""
-        return _NO_LONGER.search(self.text) is not None
+        return NO_LONGER.search(self.text) is not None
 
 
 def extract_facts(
@@ -162,18 +162,19 @@ def parse_memory(text: str) -> Slot | None:
         retractions, or None when no rule applies.
     """
     # A memory names one fact near its start; reading only the head keeps huge texts cheap.
-    plain = _to_user(
-        _expand(" ".join(text[: 4 * MAX_CLAUSE_CHARS].split())[:MAX_CLAUSE_CHARS]), "first"
+    plain = rewrite_to_user(
+        expand_contractions(" ".join(text[: 4 * MAX_CLAUSE_CHARS].split())[:MAX_CLAUSE_CHARS]),
+        "first",
     )
-    ctx = _Ctx(loose=True, caseless=_caseless(plain), clause=plain)
-    retracted = _apply(_RETRACTIONS, plain, ctx)
+    ctx = ReadContext(loose=True, caseless=is_caseless(plain), clause=plain)
+    retracted = apply_rules(RETRACTION_RULES, plain, ctx)
     if retracted:
         return retracted[0]
-    negated = bool(_NO_LONGER.search(plain) or re.search(r"\bany\s*more\b", plain, re.I))
+    negated = bool(NO_LONGER.search(plain) or re.search(r"\bany\s*more\b", plain, re.I))
     if negated:
-        plain = _unnegate(plain)
+        plain = unnegate(plain)
         ctx = replace(ctx, clause=plain)
-    found = _apply(_RULES, plain, ctx) or _event(plain, ctx, _date_of(plain))
+    found = apply_rules(SLOT_RULES, plain, ctx) or event_slots(plain, ctx, date_of(plain))
     return replace(found[0], negated=negated) if found else None
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from memlab.llm.offline.clauses import _is_past, _to_user
+from memlab.llm.offline.clauses import is_past_tense, rewrite_to_user
 from memlab.llm.offline.dates import RESOLVED_RE
 from memlab.llm.offline.text import (
     DATE_RE,
@@ -26,9 +26,16 @@ from memlab.llm.offline.text import (
     tokenize_words,
     word_set,
 )
-from memlab.llm.offline.vocab import _TIME_WORDS
+from memlab.llm.offline.vocab import TIME_WORDS
 
-__all__ = ["Unparsed", "continues", "ended_topic", "unparsed", "worth_keeping"]
+__all__ = [
+    "LIGHT_STEMS",
+    "Unparsed",
+    "continues",
+    "ended_topic",
+    "unparsed",
+    "worth_keeping",
+]
 
 FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|myself|we|us|our|ours|ourselves)\b", re.I)
 _SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself|u|ya)\b", re.I)
@@ -61,8 +68,7 @@ _OPINION = re.compile(
     r"|get\s+it|hope|bet|doubt|disagree))\b",
     re.I,
 )
-# Words that say nothing about the user by themselves ("lol yeah I know right").
-_LIGHT = frozenset(
+LIGHT_STEMS = frozenset(
     stem_word(w)
     for w in word_set(
         """lol haha hahaha yeah yep nope know right think mean see guess feel want need get go
@@ -72,6 +78,7 @@ _LIGHT = frozenset(
         make made take took keep kept lately nowadays day days time times"""
     )
 )
+"""Stems of words that say nothing about the user by themselves ("lol yeah I know right")."""
 # A fact ended: the words after the marker name what ended ("stopped doing CrossFit") ...
 _ENDED_OBJECT = re.compile(
     r"\b(?:no\s+longer\s+\w+|stopped|quit|gave\s+up|given\s+up|gone\s+off|went\s+off"
@@ -88,7 +95,7 @@ _ENDED_SUBJECT = re.compile(
 )
 _ANYMORE = re.compile(r"\b(?:any\s*more|no\s+longer|after\s+all)\b", re.I)
 # Generic verbs and fillers that do not say what ended.
-_NOT_TOPIC = _LIGHT | frozenset(
+_NOT_TOPIC = LIGHT_STEMS | frozenset(
     stem_word(w)
     for w in word_set(
         """have has had do does did doing go goes went eat eats ate drink play plays drive use
@@ -135,7 +142,7 @@ def _topic(clause: str) -> frozenset[str] | None:
     stems = {
         s
         for w in tokenize_words(words)
-        if w not in STOPWORDS and not w.endswith("ly") and w not in _TIME_WORDS
+        if w not in STOPWORDS and not w.endswith("ly") and w not in TIME_WORDS
         for s in [stem_word(w)]
         if s not in _NOT_TOPIC and not s.isdigit()
     }
@@ -159,7 +166,7 @@ def worth_keeping(clause: str, sentence: str) -> bool:
         return False
     if _CHATTER.match(clause) and len(FIRST_PERSON.findall(clause)) < 2:
         return False
-    stems = [s for s in content_stems(clause) if s not in _LIGHT]
+    stems = [s for s in content_stems(clause) if s not in LIGHT_STEMS]
     return bool(stems) or bool(re.search(r"\d", clause))
 
 
@@ -177,7 +184,9 @@ def continues(sentence: str) -> bool:
         return False
     if _CHATTER.match(sentence) or _REQUEST.match(sentence) or _HYPOTHETICAL.search(sentence):
         return False
-    return any(s not in _LIGHT for s in content_stems(sentence)) or bool(re.search(r"\d", sentence))
+    return any(s not in LIGHT_STEMS for s in content_stems(sentence)) or bool(
+        re.search(r"\d", sentence)
+    )
 
 
 def _implied_subject(clause: str) -> bool:
@@ -185,7 +194,7 @@ def _implied_subject(clause: str) -> bool:
     if not verb:
         return False
     word = verb.group("verb").lower()
-    return _is_past(word) or word in _IMPLIED_VERBS
+    return is_past_tense(word) or word in _IMPLIED_VERBS
 
 
 def unparsed(clause: str, sentence: str, *, ended: bool = True) -> Unparsed | None:
@@ -220,15 +229,15 @@ def unparsed(clause: str, sentence: str, *, ended: bool = True) -> Unparsed | No
     end = "" if body[-1] in ".!?" else "."
     body = re.sub(r"[!?.…]+$", ".", body + end)
     if re.match(r"(?:i|we|my|our)\b", body, re.I):
-        text = _to_user(body, "first")
+        text = rewrite_to_user(body, "first")
     elif _FAN.match(body):
         text = "User is " + ("" if body.lower().startswith("a ") else "a ") + body
-        text = _to_user(text, "first")
+        text = rewrite_to_user(text, "first")
     elif _implied_subject(body):
         verb = body.split()[0].lower()
         prefix = "User has" if verb == "been" else "User is" if verb.endswith("ing") else "User"
         text = f"{prefix} {verb}{body[len(verb) :]}"
-        text = _to_user(text, "first")
+        text = rewrite_to_user(text, "first")
     else:
         return Unparsed(f'User said: "{body}"', topic)
     if not text.startswith("User"):  # the rewrite found no verb to attach "User" to

@@ -34,7 +34,6 @@ from litellm.types.utils import (
 )
 from litellm.types.utils import Usage as LiteUsage
 
-from memlab.llm._litellm import count_tokens
 from memlab.llm.offline import rules
 from memlab.llm.offline.dates import resolve_dated_text, resolve_dates
 from memlab.llm.sections import (
@@ -47,8 +46,9 @@ from memlab.llm.sections import (
 )
 from memlab.llm.tools import ADD_MEMORY, DELETE_MEMORY, UPDATE_MEMORY
 from memlab.schema import MemoryOp
+from memlab.tokens import count_tokens
 
-__all__ = ["OfflineAnswer", "OfflineModel", "respond"]
+__all__ = ["TASKS", "OfflineAnswer", "OfflineModel", "respond"]
 
 _FORGET = ("forget", "delete", "remove", "erase", "no longer true", "not true")
 
@@ -255,6 +255,8 @@ _TASKS: dict[str, Callable[[_Request], OfflineAnswer]] = {
     "answer": _answer,
     "judge": _judge,
 }
+TASKS = frozenset(_TASKS)
+"""The prompt tasks (`<!-- memlab:task=… -->`) the offline model answers."""
 
 
 def respond(

@@ -9,23 +9,42 @@ from memlab.llm.offline.text import (
     FUTURE_RE,
 )
 from memlab.llm.offline.values import (
+    ReadContext,
     Slot,
-    _cap,
-    _Ctx,
-    _Handler,
-    _key,
-    _name,
-    _opt,
-    _org,
-    _own,
-    _words,
+    SlotHandler,
+    is_capitalized,
+    optional_group,
+    organisation,
+    person_name,
+    slot_key,
+    their_own,
+    words_until_stop,
 )
 from memlab.llm.offline.vocab import (
-    _PLACE_STOPS,
-    _PLAN_STOPS,
-    _PREF_STOPS,
-    _VAGUE,
+    PLACE_STOPS,
+    PLAN_STOPS,
+    PREFERENCE_STOPS,
+    VAGUE_WORDS,
 )
+
+__all__ = [
+    "negate_text",
+    "read_allergy",
+    "read_breakup",
+    "read_considering",
+    "read_diet",
+    "read_dislikes",
+    "read_favorite",
+    "read_going",
+    "read_job_lost",
+    "read_likes",
+    "read_plan",
+    "read_planned_thing",
+    "read_progressive",
+    "read_quit_org",
+    "read_will",
+    "retracting",
+]
 
 _PREF_VERBS = {
     "love": "loves", "like": "likes", "enjoy": "enjoys", "adore": "adores", "into": "is into",
@@ -37,19 +56,19 @@ _PREF_VERBS = {
 
 
 def _pref_items(raw: str) -> list[str]:
-    head = " ".join(_words(raw, _PREF_STOPS, soft=True))
+    head = " ".join(words_until_stop(raw, PREFERENCE_STOPS, soft=True))
     head = re.sub(r"\s+(?:a\s+lot|so\s+much|very\s+much)$", "", head)
     items = re.split(r"\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s*", head)
     out = []
     for item in items[:4]:
         words = item.split()
-        if not words or len(words) > 6 or words[0].lower() in _VAGUE or not _key(item):
+        if not words or len(words) > 6 or words[0].lower() in VAGUE_WORDS or not slot_key(item):
             continue
-        out.append(_own(item))
+        out.append(their_own(item))
     return out
 
 
-def _preference(m: re.Match[str], ctx: _Ctx, *, positive: bool) -> list[Slot]:
+def _preference(m: re.Match[str], ctx: ReadContext, *, positive: bool) -> list[Slot]:
     predicate = m.group("pred").lower().split()
     verb = next((_PREF_VERBS[w] for w in predicate if w in _PREF_VERBS), None)
     verb = verb or next(
@@ -57,49 +76,59 @@ def _preference(m: re.Match[str], ctx: _Ctx, *, positive: bool) -> list[Slot]:
     )
     verb = verb or ("likes" if positive else "dislikes")
     kind = "likes" if positive else "dislikes"
-    return [Slot(f"{kind}:{_key(i)}", i, f"User {verb} {i}.") for i in _pref_items(m.group("v"))]
-
-
-def _likes(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
-    return _preference(m, ctx, positive=True)
-
-
-def _dislikes(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
-    return _preference(m, ctx, positive=False)
-
-
-def _favorite(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
-    category = " ".join(m.group("cat").lower().split())
-    items = _pref_items(m.group("v"))
-    if not items or not _key(category):
-        return []
     return [
-        Slot(f"favorite:{_key(category)}", items[0], f"User's favorite {category} is {items[0]}.")
+        Slot(f"{kind}:{slot_key(i)}", i, f"User {verb} {i}.") for i in _pref_items(m.group("v"))
     ]
 
 
-def _allergy(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
+def read_likes(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """What the user likes ("User loves hiking and sushi")."""
+    return _preference(m, ctx, positive=True)
+
+
+def read_dislikes(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """What the user dislikes ("User cannot stand olives")."""
+    return _preference(m, ctx, positive=False)
+
+
+def read_favorite(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """A favourite thing of a category ("User's favorite band is Muse")."""
+    category = " ".join(m.group("cat").lower().split())
+    items = _pref_items(m.group("v"))
+    if not items or not slot_key(category):
+        return []
     return [
-        Slot(f"allergy:{_key(i)}", i, f"User is allergic to {i}.")
+        Slot(
+            f"favorite:{slot_key(category)}", items[0], f"User's favorite {category} is {items[0]}."
+        )
+    ]
+
+
+def read_allergy(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """What the user is allergic to."""
+    return [
+        Slot(f"allergy:{slot_key(i)}", i, f"User is allergic to {i}.")
         for i in _pref_items(m.group("v"))
     ]
 
 
-def _diet(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
+def read_diet(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """The user's diet ("vegetarian", "gluten-free")."""
     diet = " ".join(m.group("v").lower().split())
     return [Slot("diet", diet, f"User is {diet}.")]
 
 
 def _plan_words(raw: str) -> str:
-    return _own(" ".join(_words(raw, _PLAN_STOPS)[:12]))
+    return their_own(" ".join(words_until_stop(raw, PLAN_STOPS)[:12]))
 
 
 def _plan_slot(action: str, text: str) -> list[Slot]:
-    key = _key(action)
+    key = slot_key(action)
     return [Slot(f"plan:{key}", action, text)] if key else []
 
 
-def _plan(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
+def read_plan(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """A plan said with "to" ("User plans to visit Kyoto")."""
     action = _plan_words(m.group("v"))
     verb = m.group("pred").lower().split()[-1]
     verb = {"planning": "plans", "plan": "plans", "intending": "intends", "intend": "intends",
@@ -108,7 +137,8 @@ def _plan(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
     return _plan_slot(action, f"User {verb} to {action}.") if action else []
 
 
-def _planned_thing(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
+def read_planned_thing(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """A plan whose object is a noun ("User is planning a trip to Kyoto")."""
     # "I'm planning a trip to Kyoto": a plan whose object is a noun, not "to <verb>".
     action = _plan_words(m.group("v"))
     if len(action.split()) < 2:
@@ -116,30 +146,41 @@ def _planned_thing(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
     return _plan_slot(f"plan {action}", f"User is {m.group('act').lower()} {action}.")
 
 
-def _considering(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
+def read_considering(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """A plan under consideration ("User is thinking about a PhD")."""
     action = _plan_words(m.group("v"))
     return _plan_slot(action, f"User is thinking about {action}.") if action else []
 
 
-def _going(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
+def read_going(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """A plan said with "going to", when it names a place or says when."""
     action = _plan_words(m.group("v"))
     if not action or action[0].isdigit():
         return []
-    if _cap(action) or action.split()[0].lower() in {"a", "an", "the", "their", "some", "this"}:
+    if is_capitalized(action) or action.split()[0].lower() in {
+        "a",
+        "an",
+        "the",
+        "their",
+        "some",
+        "this",
+    }:
         action = f"go to {action}"
     elif not (ctx.loose or FUTURE_RE.search(ctx.clause)):
         return []  # "I'm going to cry" is not a plan; a plan says when
     return _plan_slot(action, f"User plans to {action}.")
 
 
-def _will(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
+def read_will(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """A plan said with "will", when the clause says when."""
     action = _plan_words(m.group("v"))
     if not action or action[0].isdigit() or not (ctx.loose or FUTURE_RE.search(ctx.clause)):
         return []
     return _plan_slot(action, f"User will {action}.")
 
 
-def _progressive(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
+def read_progressive(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """A plan in the progressive ("User is flying to Rome next week"), when it says when."""
     if m.group("ing").lower() in {"going", "planning", "thinking", "hoping", "living", "working"}:
         return []
     if not FUTURE_RE.search(ctx.clause):
@@ -148,34 +189,40 @@ def _progressive(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
     return _plan_slot(action, f"User is {action}.")
 
 
-def _retract(handler: _Handler) -> _Handler:
-    def negated(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
-        return [replace(s, negated=True, text=_negate(s.text)) for s in handler(m, ctx)]
+def retracting(handler: SlotHandler) -> SlotHandler:
+    """The handler's slots turned into retractions ("User no longer has a dog named Rex.")."""
+
+    def negated(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+        return [replace(s, negated=True, text=negate_text(s.text)) for s in handler(m, ctx)]
 
     return negated
 
 
-def _job_lost(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
-    org = _org(_opt(m, "v"), ctx) if _opt(m, "v") else None
+def read_job_lost(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """The end of a job ("User quit their job at Deloitte", "User was laid off")."""
+    org = organisation(optional_group(m, "v"), ctx) if optional_group(m, "v") else None
     if org:
         return [Slot("employer", org, f"User no longer works at {org}.", negated=True)]
     return [Slot("employer", "", "User no longer has a job.", negated=True)]
 
 
-def _quit_org(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
-    org = _org(m.group("v"), ctx, phrase=False)
+def read_quit_org(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """The end of work at a named organisation ("User resigned from Deloitte")."""
+    org = organisation(m.group("v"), ctx, phrase=False)
     return [Slot("employer", org, f"User no longer works at {org}.", negated=True)] if org else []
 
 
-def _breakup(m: re.Match[str], ctx: _Ctx) -> list[Slot]:
-    name = _name(_words(_opt(m, "v"), _PLACE_STOPS), ctx, explicit=True)
+def read_breakup(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
+    """The end of a relationship, with the partner's name when said."""
+    name = person_name(words_until_stop(optional_group(m, "v"), PLACE_STOPS), ctx, explicit=True)
     text = (
         f"User no longer has a partner named {name}." if name else "User no longer has a partner."
     )
     return [Slot("partner", name or "", text, negated=True)]
 
 
-def _negate(text: str) -> str:
+def negate_text(text: str) -> str:
+    """A slot text said as ended ("User has a dog." -> "User no longer has a dog.")."""
     if re.match(r"User(?:'s [^.]*?)? is ", text):
         return re.sub(r"\bis ", "is no longer ", text, count=1)
     if text.startswith("User will "):

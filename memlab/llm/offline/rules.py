@@ -6,12 +6,11 @@ questions from context (`answer`), scores answers (`token_f1`, `judge`) and pick
 for a query (`choose_ids`). Everything is pure Python: no I/O, no model, same input, same
 output. The litellm provider in `memlab.llm.offline.model` wraps these functions.
 
-This module is the public surface. The rules live by concern: `offline_vocab` (word lists),
-`offline_clauses` (sentences, clauses, the subject "User"), `offline_values`, `offline_slots`,
-`offline_plans` and `offline_table` (the slot rules), `offline_fallback` (statements no rule
-reads), `offline_dates` (relative dates), `offline_extract` (facts from messages),
-`offline_decide` (memory operations), `offline_summary` (summaries) and `offline_text` (words,
-answers and scores).
+This module is the public surface. The rules live by concern in `memlab.llm.offline`: `vocab`
+(word lists), `clauses` (sentences, clauses, the subject "User"), `values`, `slots`, `plans`
+and `table` (the slot rules), `sentences` and `fallback` (statements no rule reads), `dates`
+(relative dates), `extract` (facts from messages), `decide` (memory operations), `summary`
+(summaries), `answer` (answers and scores) and `text` (words and sentences).
 """
 
 from __future__ import annotations

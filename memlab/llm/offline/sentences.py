@@ -15,25 +15,25 @@ from datetime import datetime
 from typing import Literal
 
 from memlab.llm.offline.clauses import (
-    _CLAUSE_SPLIT,
-    _HYPOTHETICAL,
-    _QUESTION_START,
-    _caseless,
-    _expand,
-    _to_user,
+    CLAUSE_SUBJECTS,
+    HYPOTHETICAL_RE,
+    QUESTION_START_RE,
     bounded,
     clip_read,
+    expand_contractions,
+    is_caseless,
+    rewrite_to_user,
 )
 from memlab.llm.offline.dates import RESOLVED_RE, resolve_dates
-from memlab.llm.offline.fallback import _LIGHT, Unparsed, continues, unparsed
+from memlab.llm.offline.fallback import LIGHT_STEMS, Unparsed, continues, unparsed
 from memlab.llm.offline.table import (
-    _clause_slots,
-    _date_of,
+    clause_slots,
+    date_of,
 )
 from memlab.llm.offline.text import DATE_RE, content_stems, split_sentences, stem_word
 from memlab.llm.offline.values import (
+    ReadContext,
     Slot,
-    _Ctx,
 )
 
 __all__ = ["Kind", "Person", "statement_slots"]
@@ -64,8 +64,8 @@ _COVERED = {k: frozenset(stem_word(w) for w in v.split()) for k, v in _SAID_BY.i
 def _splitter(person: Person) -> re.Pattern[str]:
     return re.compile(
         rf"\s*;\s*|,?\s+(?:and|but|so|because|since|though|although|while|whereas|plus|then)\s+"
-        rf"(?=(?:(?:now|then|also|actually|recently|currently)\s+)?(?:{_CLAUSE_SPLIT[person]})\b)"
-        rf"|,\s+(?=(?:{_CLAUSE_SPLIT[person]})\b)",
+        rf"(?=(?:(?:now|then|also|actually|recently|currently)\s+)?(?:{CLAUSE_SUBJECTS[person]})\b)"
+        rf"|,\s+(?=(?:{CLAUSE_SUBJECTS[person]})\b)",
         re.I,
     )
 
@@ -97,7 +97,7 @@ def _uncovered(sentence: str, slots: Sequence[Slot]) -> bool:
     # A date alone is not news enough for a second memory: plans, events and engagements
     # carry it in their own text (`_dated`).
     words = content_stems(DATE_RE.sub(" ", RESOLVED_RE.sub(" ", sentence)))
-    return any(s not in covered and s not in _LIGHT for s in words)
+    return any(s not in covered and s not in LIGHT_STEMS for s in words)
 
 
 def _unparsed_slot(found: Unparsed) -> Slot:
@@ -128,16 +128,16 @@ def _clauses(sentence: str, person: Person) -> list[str]:
 def _sentence_slots(
     sentence: str, person: Person, keep_unparsed: bool
 ) -> Iterator[tuple[Slot, Kind]]:
-    caseless = _caseless(sentence)
-    sentence_date = _date_of(sentence)
+    caseless = is_caseless(sentence)
+    sentence_date = date_of(sentence)
     slots: list[Slot] = []
     for clause in _clauses(sentence, person):
-        if not clause.strip() or _HYPOTHETICAL.search(clause):
+        if not clause.strip() or HYPOTHETICAL_RE.search(clause):
             continue
-        user_clause = _to_user(clause.strip(), person)
-        ctx = _Ctx(loose=False, caseless=caseless, clause=user_clause)
-        date = _date_of(user_clause) or sentence_date
-        slots.extend(_dated(s, clause) for s in _clause_slots(user_clause, ctx, date))
+        user_clause = rewrite_to_user(clause.strip(), person)
+        ctx = ReadContext(loose=False, caseless=caseless, clause=user_clause)
+        date = date_of(user_clause) or sentence_date
+        slots.extend(_dated(s, clause) for s in clause_slots(user_clause, ctx, date))
     yield from ((s, "slot") for s in slots)
     if not keep_unparsed or person != "first" or not _uncovered(sentence, slots):
         return
@@ -160,9 +160,9 @@ def statement_slots(
     speaker that may go on the fact before it); an empty slot marks a sentence that said
     nothing, so nothing after it continues it.
     """
-    for whole in split_sentences(_expand(clip_read(content))):
+    for whole in split_sentences(expand_contractions(clip_read(content))):
         for sentence in bounded(whole):
-            if sentence.endswith("?") or _QUESTION_START.match(sentence):
+            if sentence.endswith("?") or QUESTION_START_RE.match(sentence):
                 yield Slot("", "", ""), "slot"  # a question: nothing for a next sentence to go on
                 continue
             found = list(_sentence_slots(resolve_dates(sentence, now), person, keep_unparsed))

@@ -13,67 +13,78 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from memlab.llm.offline.clauses import _is_past, _third_person
+from memlab.llm.offline.clauses import is_past_tense, third_person_verb
 from memlab.llm.offline.plans import (
-    _allergy,
-    _breakup,
-    _considering,
-    _diet,
-    _dislikes,
-    _favorite,
-    _going,
-    _job_lost,
-    _likes,
-    _negate,
-    _plan,
-    _planned_thing,
-    _progressive,
-    _quit_org,
-    _retract,
-    _will,
+    negate_text,
+    read_allergy,
+    read_breakup,
+    read_considering,
+    read_diet,
+    read_dislikes,
+    read_favorite,
+    read_going,
+    read_job_lost,
+    read_likes,
+    read_plan,
+    read_planned_thing,
+    read_progressive,
+    read_quit_org,
+    read_will,
+    retracting,
 )
 from memlab.llm.offline.slots import (
-    _age,
-    _children,
-    _employed,
-    _employer,
-    _employer_proper,
-    _family,
-    _family_has,
-    _field,
-    _greeting_name,
-    _job_as,
-    _job_is,
-    _location,
-    _named,
-    _nth_child,
-    _origin,
-    _partner,
-    _partner_status,
-    _pet,
-    _pet_own,
+    read_age,
+    read_children,
+    read_employed,
+    read_employer,
+    read_employer_proper,
+    read_family,
+    read_family_has,
+    read_field,
+    read_greeting_name,
+    read_job_as,
+    read_job_is,
+    read_location,
+    read_named,
+    read_nth_child,
+    read_origin,
+    read_partner,
+    read_partner_status,
+    read_pet,
+    read_pet_own,
 )
 from memlab.llm.offline.text import (
     DATE_RE,
     tokenize_words,
 )
 from memlab.llm.offline.values import (
+    ReadContext,
     Slot,
-    _Ctx,
-    _Handler,
-    _key,
-    _own,
-    _words,
+    SlotHandler,
+    slot_key,
+    their_own,
+    words_until_stop,
 )
 from memlab.llm.offline.vocab import (
-    _ADV,
-    _CHILDREN,
-    _COUNT,
-    _EVENT_STOPS,
-    _FAMILY_REL,
-    _PARTNER_REL,
-    _SPECIES_RE,
+    ADVERBS,
+    CHILDREN_RE,
+    COUNT_RE,
+    EVENT_STOPS,
+    FAMILY_REL,
+    PARTNER_REL,
+    SPECIES_RE,
 )
+
+__all__ = [
+    "RETRACTION_RULES",
+    "SLOT_RULES",
+    "Rule",
+    "apply_rules",
+    "clause_slots",
+    "date_of",
+    "event_slots",
+    "unnegate",
+]
 
 # --- the rule table -------------------------------------------------------------------------
 
@@ -81,16 +92,26 @@ _Mode = Literal["subject", "possessive", "floating"]
 
 
 @dataclass(frozen=True)
-class _Rule:
-    strict: re.Pattern[str]  # on a speaker's rewritten clause: the subject must be User
-    loose: re.Pattern[str] | None  # on a stored memory: any subject, or none
-    handle: _Handler
+class Rule:
+    """One rule of the table: where its pattern applies and the handler of its match.
+
+    Attributes:
+        strict: The pattern on a speaker's rewritten clause: the subject must be "User".
+        loose: The pattern on a stored memory (any subject, or none); None where the rule
+            reads only speakers.
+        handle: Turns a match into slots.
+        mode: Where the subject stands: before the verb, as a possessive, or anywhere.
+    """
+
+    strict: re.Pattern[str]
+    loose: re.Pattern[str] | None
+    handle: SlotHandler
     mode: _Mode
 
 
-def _rule(mode: _Mode, body: str, handle: _Handler, *, loose: bool = True) -> _Rule:
+def _rule(mode: _Mode, body: str, handle: SlotHandler, *, loose: bool = True) -> Rule:
     prefix = {
-        "subject": (rf"\bUser(?:\s+{_ADV})*\s+", r"(?<![\w'])"),
+        "subject": (rf"\bUser(?:\s+{ADVERBS})*\s+", r"(?<![\w'])"),
         "possessive": (
             r"\bUser's\s+",
             r"(?:(?<![\w'])[\w]+'s\s+|\b(?:my|your|our)\s+|^\s*)",
@@ -98,130 +119,134 @@ def _rule(mode: _Mode, body: str, handle: _Handler, *, loose: bool = True) -> _R
         "floating": (r"(?<![\w'])", r"(?<![\w'])"),
     }[mode]
     strict = re.compile(prefix[0] + body, re.I)
-    return _Rule(strict, re.compile(prefix[1] + body, re.I) if loose else None, handle, mode)
+    return Rule(strict, re.compile(prefix[1] + body, re.I) if loose else None, handle, mode)
 
 
 _V = r"\s+(?P<v>.+)"
 _NAMED = r"(?:\s*,)?(?:\s+(?P<called>is\s+called|is\s+named|named|called|name\s+is))?"
-_RETRACTIONS = [
-    _rule("possessive", rf"(?:\w+\s+)?(?P<sp>{_SPECIES_RE})(?:\s+(?-i:[A-Z])\w+)?\s+(?:has\s+)?"
-          r"(?:died|passed\s+away|ran\s+away|was\s+put\s+down)", _retract(_pet)),
+RETRACTION_RULES = [
+    _rule("possessive", rf"(?:\w+\s+)?(?P<sp>{SPECIES_RE})(?:\s+(?-i:[A-Z])\w+)?\s+(?:has\s+)?"
+          r"(?:died|passed\s+away|ran\s+away|was\s+put\s+down)", retracting(read_pet)),
     _rule("subject", r"(?:had\s+to\s+)?(?:lost|gave\s+away|rehomed|gave\s+up|put\s+down|sold)"
-          rf"\s+(?:User's|their|a|the)\s+(?:\w+\s+)?(?P<sp>{_SPECIES_RE})", _retract(_pet)),
+          rf"\s+(?:User's|their|a|the)\s+(?:\w+\s+)?(?P<sp>{SPECIES_RE})", retracting(read_pet)),
     _rule("subject", r"(?:quits?|left|lost|resigned\s+from)\s+(?:User's|their|a|the)\s+(?:\w+\s+)?"
-          r"job(?:\s+at\s+(?P<v>.+))?", _job_lost),
-    _rule("subject", r"(?:quits?|resigned\s+from)" + _V, _quit_org),
+          r"job(?:\s+at\s+(?P<v>.+))?", read_job_lost),
+    _rule("subject", r"(?:quits?|resigned\s+from)" + _V, read_quit_org),
     _rule("subject", r"(?:was|got|has\s+been)\s+(?:fired|laid\s+off|let\s+go|made\s+redundant)"
           r"|is\s+(?:unemployed|jobless|out\s+of\s+work|between\s+jobs)|(?:has\s+)?retired",
-          _job_lost),
-    _rule("subject", r"(?:has\s+)?moved\s+(?:out\s+of|away\s+from)" + _V, _retract(_location)),
+          read_job_lost),
+    _rule("subject", r"(?:has\s+)?moved\s+(?:out\s+of|away\s+from)" + _V,
+          retracting(read_location)),
     _rule("subject", r"(?:broke\s+up|split\s+up|separated|has\s+broken\s+up)"
-          r"(?:\s+(?:with|from)\s+(?P<v>.+))?", _breakup),
+          r"(?:\s+(?:with|from)\s+(?P<v>.+))?", read_breakup),
     _rule("floating", r"(?P<v>(?-i:[A-Z])[\w'-]+)\s+and\s+User\s+(?:have\s+|has\s+|just\s+)?"
-          r"(?:broke\s+up|broken\s+up|split\s+up|separated|divorced|got\s+divorced)\b", _breakup,
-          loose=False),
+          r"(?:broke\s+up|broken\s+up|split\s+up|separated|divorced|got\s+divorced)\b",
+          read_breakup, loose=False),
 ]  # fmt: skip
+"""Rules that end a fact ("my dog died", "I quit my job"), tried before `SLOT_RULES`."""
 
-_RULES = [
-    _rule("possessive", rf"(?:\w+\s+)?(?P<sp>{_SPECIES_RE}){_NAMED}(?:\s+(?P<v>.+))?",
-          _pet_own),
-    _rule("possessive", rf"(?P<sp>{_SPECIES_RE})'s\s+name\s+is" + _V, _pet),
-    _rule("possessive", rf"(?P<rel>{_PARTNER_REL}){_NAMED}(?:\s+(?P<v>.+))?", _partner),
-    _rule("possessive", rf"(?:older\s+|younger\s+|little\s+|big\s+|twin\s+)?(?P<rel>{_FAMILY_REL})"
-          rf"\b{_NAMED}(?:\s+(?P<v>.+))?", _family),
-    _rule("possessive", r"(?:first\s+|full\s+)?name\s+is" + _V, _named),
-    _rule("possessive", r"age\s+is\s+(?P<v>\d{1,3})\b", _age),
+SLOT_RULES = [
+    _rule("possessive", rf"(?:\w+\s+)?(?P<sp>{SPECIES_RE}){_NAMED}(?:\s+(?P<v>.+))?",
+          read_pet_own),
+    _rule("possessive", rf"(?P<sp>{SPECIES_RE})'s\s+name\s+is" + _V, read_pet),
+    _rule("possessive", rf"(?P<rel>{PARTNER_REL}){_NAMED}(?:\s+(?P<v>.+))?", read_partner),
+    _rule("possessive", rf"(?:older\s+|younger\s+|little\s+|big\s+|twin\s+)?(?P<rel>{FAMILY_REL})"
+          rf"\b{_NAMED}(?:\s+(?P<v>.+))?", read_family),
+    _rule("possessive", r"(?:first\s+|full\s+)?name\s+is" + _V, read_named),
+    _rule("possessive", r"age\s+is\s+(?P<v>\d{1,3})\b", read_age),
     _rule("possessive", r"(?:all-time\s+|absolute\s+)?(?:favou?rite|fave)\s+(?P<cat>[\w\s-]{1,30}?)"
-          r"\s+(?:is|are|has\s+to\s+be|would\s+be)" + _V, _favorite),
-    _rule("possessive", r"(?:job|profession|occupation|role|position)\s+is" + _V, _job_as),
-    _rule("possessive", r"(?:new\s+)?(?:home|house|apartment|flat)\s+is\s+in" + _V, _location),
-    _rule("possessive", r"hometown\s+is" + _V, _origin),
-    _rule("subject", r"(?:is\s+called|is\s+named|goes\s+by)" + _V, _named),
+          r"\s+(?:is|are|has\s+to\s+be|would\s+be)" + _V, read_favorite),
+    _rule("possessive", r"(?:job|profession|occupation|role|position)\s+is" + _V, read_job_as),
+    _rule("possessive", r"(?:new\s+)?(?:home|house|apartment|flat)\s+is\s+in" + _V, read_location),
+    _rule("possessive", r"hometown\s+is" + _V, read_origin),
+    _rule("subject", r"(?:is\s+called|is\s+named|goes\s+by)" + _V, read_named),
     _rule("subject", r"is\s+(?P<v>[^\W\d_][\w'-]*(?:\s+(?-i:[A-Z])[\w'-]*)?(?:\s+from\s+.+)?)"
-          r"(?=\s*(?:$|[,.!;]|\s(?:and|from|here|by)\b))", _greeting_name, loose=False),
+          r"(?=\s*(?:$|[,.!;]|\s(?:and|from|here|by)\b))", read_greeting_name, loose=False),
     _rule("subject", r"(?:is|is\s+turning|turned|turns)\s+(?P<v>\d{1,3})"
           r"(?=\s*(?:$|[,.!;]|years?\b|yo\b|y/o|and\b|now\b|today\b|this\b|last\b|but\b|so\b"
           r"|around\b|on\b|in\b))",
-          _age),
+          read_age),
     _rule("floating", r"(?P<v>(?-i:[A-Z])[\w'-]+)\s+and\s+User\s+(?:has\s+been\s+|have\s+been\s+"
           r"|are\s+|were\s+|is\s+|got\s+|just\s+got\s+)(?:happily\s+)?(?P<st>married|engaged)\b",
-          _partner_status, loose=False),
+          read_partner_status, loose=False),
     _rule("subject", r"(?:is|got)\s+(?:happily\s+)?(?P<st>married|engaged|divorced)"
-          r"(?:\s+to\s+(?P<v>.+))?", _partner_status),
-    _rule("subject", r"is\s+(?P<st>single|divorced|widowed|separated)\b", _partner_status),
-    _rule("subject", rf"has\s+(?:got\s+)?an?\s+(?P<rel>{_PARTNER_REL})"
-          r"(?:\s+(?P<called>named|called))?(?:\s+(?P<v>.+))?", _partner),
-    _rule("subject", rf"has\s+(?:got\s+)?(?P<n>{_COUNT})\s+(?:\w+\s+)?(?P<rel>{_CHILDREN})\b",
-          _children),
+          r"(?:\s+to\s+(?P<v>.+))?", read_partner_status),
+    _rule("subject", r"is\s+(?P<st>single|divorced|widowed|separated)\b", read_partner_status),
+    _rule("subject", rf"has\s+(?:got\s+)?an?\s+(?P<rel>{PARTNER_REL})"
+          r"(?:\s+(?P<called>named|called))?(?:\s+(?P<v>.+))?", read_partner),
+    _rule("subject", rf"has\s+(?:got\s+)?(?P<n>{COUNT_RE})\s+(?:\w+\s+)?(?P<rel>{CHILDREN_RE})\b",
+          read_children),
     _rule("possessive", r"(?P<n>second|third|fourth|fifth|sixth)\s+(?P<rel>child|baby|kid|son"
-          r"|daughter)\b[^.]*?\b(?:was\s+born|is\s+born|arrived|is\s+here)", _nth_child),
+          r"|daughter)\b[^.]*?\b(?:was\s+born|is\s+born|arrived|is\s+here)", read_nth_child),
     _rule("subject", r"has\s+(?:got\s+)?an?\s+(?:older\s+|younger\s+|little\s+|big\s+|twin\s+)?"
-          rf"(?P<rel>{_FAMILY_REL})\b(?:\s+(?P<called>named|called))?(?:\s+(?P<v>.+))?",
-          _family_has),
+          rf"(?P<rel>{FAMILY_REL})\b(?:\s+(?P<called>named|called))?(?:\s+(?P<v>.+))?",
+          read_family_has),
     _rule("subject", r"(?:has\s+got|has|owns|adopted|has\s+adopted|got|rescued|bought)\s+"
-          rf"(?P<n>{_COUNT})\s+(?:[\w-]+\s+){{0,2}}?(?P<sp>{_SPECIES_RE})"
-          r"(?:\s*,)?(?:\s+(?P<called>named|called))?(?:\s+(?P<v>.+))?", _pet),
+          rf"(?P<n>{COUNT_RE})\s+(?:[\w-]+\s+){{0,2}}?(?P<sp>{SPECIES_RE})"
+          r"(?:\s*,)?(?:\s+(?P<called>named|called))?(?:\s+(?P<v>.+))?", read_pet),
     _rule("subject", r"(?:lives?|is\s+living|has\s+been\s+living|has\s+lived|resides?|is\s+residing"
-          r"|is\s+based|is\s+settled)\s+in" + _V, _location),
+          r"|is\s+based|is\s+settled)\s+in" + _V, read_location),
     _rule("subject", r"(?:has\s+)?(?:moved|relocated)(?:\s+(?!to\b)[\w'-]+){0,3}?\s+to" + _V,
-          _location),
-    _rule("subject", r"(?:is|comes?|am|are)\s+(?:originally\s+)?from" + _V, _origin),
+          read_location),
+    _rule("subject", r"(?:is|comes?|am|are)\s+(?:originally\s+)?from" + _V, read_origin),
     _rule("subject", r"(?:grew\s+up|was\s+born(?:\s+and\s+raised)?|was\s+raised)\s+in" + _V,
-          _origin),
+          read_origin),
     _rule("subject", r"(?:works?|is\s+working|has\s+been\s+working|has\s+worked|is\s+employed"
           r"|got\s+(?:a\s+)?(?:new\s+)?job|started\s+(?:a\s+)?(?:new\s+)?job|started\s+working"
-          r"|got\s+hired|was\s+hired)\s+as" + _V, _job_as),
+          r"|got\s+hired|was\s+hired)\s+as" + _V, read_job_as),
     _rule("subject", r"(?:works?|is\s+working|has\s+been\s+working|has\s+worked|started\s+working"
-          r"|is\s+interning|interns?)\s+(?:at|for)" + _V, _employer),
-    _rule("subject", r"(?:is\s+employed|got\s+hired|was\s+hired)\s+(?:at|by)" + _V, _employer),
-    _rule("subject", r"has\s+an?\s+(?:new\s+)?job\b(?!\s+(?:as|at|with)\b)", _employed),
-    _rule("subject", r"(?:joined|has\s+joined|started\s+at)" + _V, _employer_proper),
-    _rule("subject", r"(?:works?|is\s+working)\s+in" + _V, _field),
+          r"|is\s+interning|interns?)\s+(?:at|for)" + _V, read_employer),
+    _rule("subject", r"(?:is\s+employed|got\s+hired|was\s+hired)\s+(?:at|by)" + _V, read_employer),
+    _rule("subject", r"has\s+an?\s+(?:new\s+)?job\b(?!\s+(?:as|at|with)\b)", read_employed),
+    _rule("subject", r"(?:joined|has\s+joined|started\s+at)" + _V, read_employer_proper),
+    _rule("subject", r"(?:works?|is\s+working)\s+in" + _V, read_field),
     _rule("subject", r"(?:is|became|has\s+become|was\s+promoted\s+to)\s+(?:an?\s+)?" + r"(?P<v>.+)",
-          _job_is),
+          read_job_is),
     _rule("subject", r"(?:is|has\s+been)\s+(?:a\s+|now\s+)?(?P<v>vegetarian|vegan|pescatarian"
           r"|pescetarian"
-          r"|gluten-free|lactose\s+intolerant)\b", _diet),
+          r"|gluten-free|lactose\s+intolerant)\b", read_diet),
     _rule("floating", r"(?:technically|basically|officially|mostly|now)\s+(?:a\s+)?(?P<v>vegetarian"
-          r"|vegan|pescatarian|pescetarian)\b(?=\s*(?:now\b|$|[,.!;]))", _diet, loose=False),
-    _rule("subject", r"is\s+allergic\s+to" + _V, _allergy),
+          r"|vegan|pescatarian|pescetarian)\b(?=\s*(?:now\b|$|[,.!;]))", read_diet, loose=False),
+    _rule("subject", r"is\s+allergic\s+to" + _V, read_allergy),
     _rule("subject", r"(?P<pred>hates?|dislikes?|detests?|loathes?|(?:does|do)\s+not\s+"
           r"(?:really\s+)?(?:like|enjoy|love)|cannot\s+stand|can\s+not\s+stand|is\s+not\s+"
           r"(?:really\s+|that\s+|very\s+|so\s+)?(?:a\s+(?:big\s+|huge\s+)?fan\s+of|into|fond\s+of))"
-          + _V, _dislikes),
+          + _V, read_dislikes),
     _rule("subject", r"(?P<pred>loves?|likes?|enjoys?|adores?|is\s+(?:really\s+|so\s+)?into"
           r"|is\s+(?:a\s+)?(?:big\s+|huge\s+|massive\s+)?fan\s+of|is\s+passionate\s+about"
           r"|is\s+obsessed\s+with|is\s+fond\s+of|is\s+crazy\s+about|is\s+keen\s+on)" + _V,
-          _likes),
+          read_likes),
     _rule("subject", r"(?P<pred>(?:is|are)\s+(?:planning|hoping|intending|preparing|aiming)"
-          r"|plans?|intends?|hopes?|aims?|wants?)\s+(?:on|to)" + _V, _plan),
+          r"|plans?|intends?|hopes?|aims?|wants?)\s+(?:on|to)" + _V, read_plan),
     _rule("subject", r"(?:is|are)\s+(?P<act>planning|organi[sz]ing|booking)\s+"
-          r"(?P<v>(?:an?|the|their|some)\s.+)", _planned_thing),
+          r"(?P<v>(?:an?|the|their|some)\s.+)", read_planned_thing),
     _rule("subject", r"is\s+(?:thinking\s+(?:of|about)|considering|looking\s+forward\s+to)" + _V,
-          _considering),
-    _rule("subject", r"(?:is|are)\s+going\s+to" + _V, _going),
-    _rule("subject", r"will" + _V, _will),
-    _rule("subject", r"is\s+(?P<ing>[a-z]+ing)\b(?P<v>.*)", _progressive),
+          read_considering),
+    _rule("subject", r"(?:is|are)\s+going\s+to" + _V, read_going),
+    _rule("subject", r"will" + _V, read_will),
+    _rule("subject", r"is\s+(?P<ing>[a-z]+ing)\b(?P<v>.*)", read_progressive),
     _rule("floating", r"(?:job|position|role|internship|gig|offer)\s+"
-          r"(?:as\s+an?\s+[\w\s-]{1,40}?\s+)?(?:at|with)" + _V, _employer),
+          r"(?:as\s+an?\s+[\w\s-]{1,40}?\s+)?(?:at|with)" + _V, read_employer),
 ]  # fmt: skip
+"""The slot rules, in the order they are tried."""
 
 _SUBJECT = re.compile(r"\bUser\b(?!'s)")
-_EVENT = re.compile(rf"\bUser(?:\s+{_ADV})*\s+(?P<v>(?P<verb>[a-z]+)\b.*)", re.I)
+_EVENT = re.compile(rf"\bUser(?:\s+{ADVERBS})*\s+(?P<v>(?P<verb>[a-z]+)\b.*)", re.I)
 _EVENT_LOOSE = re.compile(r"(?<![\w'])(?P<v>(?P<verb>[a-z]+)\b.*)", re.I)
 _NEGATION = re.compile(
-    rf"\bUser(?:\s+{_ADV})*\s+(?:(?:does|do|did|is|am|are|was|has|have|will|would|can|could)"
+    rf"\bUser(?:\s+{ADVERBS})*\s+(?:(?:does|do|did|is|am|are|was|has|have|will|would|can|could)"
     r"\s+not|no\s+longer|never)\b|\bany\s*more\b",
     re.I,
 )
 
 
-def _unnegate(clause: str) -> str:
+def unnegate(clause: str) -> str:
+    """The clause with its negation removed ("User does not have a dog" -> "User has a dog")."""
     t = re.sub(r"\bno\s+longer\s+|\s*\bany\s*more\b", " ", clause, flags=re.I)
     # "User does not have a dog" -> "User has a dog", which the rules read.
     t = re.sub(
         r"\b(?:does|do)\s+not\s+([^\W\d_][\w'-]*)",
-        lambda m: _third_person(m.group(1)),
+        lambda m: third_person_verb(m.group(1)),
         t,
         flags=re.I,
     )
@@ -230,7 +255,12 @@ def _unnegate(clause: str) -> str:
     return " ".join(t.split())
 
 
-def _apply(rules: Sequence[_Rule], text: str, ctx: _Ctx) -> list[Slot]:
+def apply_rules(rules: Sequence[Rule], text: str, ctx: ReadContext) -> list[Slot]:
+    """The slots `rules` read in `text`, in rule order, without duplicates.
+
+    Reading a stored memory (`ctx.loose`), the first rule that reads a slot wins: a memory
+    names one fact.
+    """
     out: list[Slot] = []
     for rule in rules:
         pattern = rule.loose if ctx.loose else rule.strict
@@ -247,7 +277,8 @@ def _apply(rules: Sequence[_Rule], text: str, ctx: _Ctx) -> list[Slot]:
     return out
 
 
-def _date_of(text: str) -> str | None:
+def date_of(text: str) -> str | None:
+    """The first past or present date said in `text` ("last tuesday"), lowercased; None for none."""
     for match in DATE_RE.finditer(text):
         date = " ".join(match.group(0).split())
         if not re.match(r"(?:next|tomorrow|tonight|in\s+\d|in\s+an?\s)", date, re.I):
@@ -256,32 +287,44 @@ def _date_of(text: str) -> str | None:
     return None
 
 
-def _event(text: str, ctx: _Ctx, date: str | None) -> list[Slot]:
+def event_slots(text: str, ctx: ReadContext, date: str | None) -> list[Slot]:
+    """A dated event ("User ran a marathon on 7 May 2023"), when `text` has a past-tense verb."""
     match = (_EVENT_LOOSE if ctx.loose else _EVENT).search(text)
-    while match and ctx.loose and not _is_past(match.group("verb").lower()):
+    while match and ctx.loose and not is_past_tense(match.group("verb").lower()):
         match = _EVENT_LOOSE.search(text, match.end("verb"))
-    if not match or not date or not _is_past(match.group("verb").lower()):
+    if not match or not date or not is_past_tense(match.group("verb").lower()):
         return []
-    action = _own(" ".join(_words(DATE_RE.sub(" ", match.group("v")), _EVENT_STOPS)[:12]))
-    key = _key(action, limit=2)
+    action = their_own(
+        " ".join(words_until_stop(DATE_RE.sub(" ", match.group("v")), EVENT_STOPS)[:12])
+    )
+    key = slot_key(action, limit=2)
     if not key:
         return []
     date_key = "_".join(tokenize_words(date))
     return [Slot(f"event:{key}@{date_key}", action, f"User {action} {date}.")]
 
 
-def _clause_slots(clause: str, ctx: _Ctx, date: str | None) -> list[Slot]:
+def clause_slots(clause: str, ctx: ReadContext, date: str | None) -> list[Slot]:
+    """The slots of one clause rewritten to the subject "User": retractions, slot rules, events.
+
+    Args:
+        clause: The rewritten clause ("User lives in Porto").
+        ctx: How it is read.
+        date: The date the clause or its sentence names, for dated events.
+    """
     if not _SUBJECT.search(clause) and "User's" not in clause:
         return []
     if _NEGATION.search(clause):
-        dislikes = [s for s in _apply(_RULES, clause, ctx) if s.attribute.startswith("dislikes:")]
+        dislikes = [
+            s for s in apply_rules(SLOT_RULES, clause, ctx) if s.attribute.startswith("dislikes:")
+        ]
         if dislikes:
             return dislikes
-        plain = _unnegate(clause)
-        slots = _apply(_RULES, plain, replace(ctx, clause=plain))
-        return [replace(s, negated=True, text=_negate(s.text)) for s in slots]
-    retractions = _apply(_RETRACTIONS, clause, ctx)
-    slots = _apply(_RULES, clause, ctx)
+        plain = unnegate(clause)
+        slots = apply_rules(SLOT_RULES, plain, replace(ctx, clause=plain))
+        return [replace(s, negated=True, text=negate_text(s.text)) for s in slots]
+    retractions = apply_rules(RETRACTION_RULES, clause, ctx)
+    slots = apply_rules(SLOT_RULES, clause, ctx)
     # "I quit my job at Deloitte, now I work at Shopify": the end of Deloitte stands beside
     # the new employer, and no rule may read Deloitte as current.
     ended = {(s.attribute, s.value) for s in retractions}
@@ -298,4 +341,4 @@ def _clause_slots(clause: str, ctx: _Ctx, date: str | None) -> list[Slot]:
     # "Lena and I got married" reads "married to Lena" and "married": the named one says it.
     named = {s.attribute for s in slots if s.value}
     slots = [s for s in slots if s.value or s.negated or s.attribute not in named]
-    return slots or _event(clause, ctx, date)
+    return slots or event_slots(clause, ctx, date)

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from memlab.llm import _litellm
-from memlab.llm._litellm import count_tokens
+from memlab.tokens import count_tokens, counts_by_line, tokenizer
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 # Characters around which cl100k_base's pieces behave differently: newlines and other
 # whitespace (ASCII and not), punctuation runs, contractions, digits, letters with combining
 # marks, an emoji, and special-token text (counted as ordinary text).
@@ -23,11 +22,11 @@ _ALPHABET = [
 
 
 def _direct(text: str) -> int:
-    return len(_litellm._encoding().encode(text, disallowed_special=()))
+    return len(tokenizer().encode(text, disallowed_special=()))
 
 
 def test_the_chunked_count_is_used_for_cl100k() -> None:
-    assert _litellm._chunkable()
+    assert counts_by_line()
 
 
 def test_random_texts_count_the_same_as_the_whole_text() -> None:
