@@ -163,8 +163,12 @@ class MemoryManager:
         user_id: str,
         session_id: str | None = None,
         run_id: str | None = None,
+        id_prefix: str | None = None,
     ) -> ExtractionResult:
         """Extract facts from `messages` into the user's memories.
+
+        `id_prefix` names the added memories `<id_prefix>/<op position>` (see
+        `MemoryDb.apply_ops`); None gives them random ids.
 
         Raises:
             ExtractionError: the answer did not parse, also after one repair retry.
@@ -190,12 +194,16 @@ class MemoryManager:
             request.handles,
             _default_sources(messages, self.include_assistant),
             {m.id: m for m in messages},
+            id_prefix,
         )
 
     async def aupdate_memory_task(
-        self, db: MemoryDb, task: str, *, user_id: str
+        self, db: MemoryDb, task: str, *, user_id: str, id_prefix: str | None = None
     ) -> ExtractionResult:
-        """Carry out an instruction on the user's memories ("forget where I work", ...)."""
+        """Carry out an instruction on the user's memories ("forget where I work", ...).
+
+        `id_prefix` names added memories as in `acreate_memories`.
+        """
         if not isinstance(task, str) or not task.strip():
             raise ConfigError("update_memory_task needs a non-empty task text")
         llm, ledger = self._model(db)
@@ -223,7 +231,7 @@ class MemoryManager:
         proposal = Proposal(
             parsed.value, parsed.call_id, parsed.usage, parsed.call_ids, prompt.label
         )
-        return self._apply(db, user_id, proposal, handles, [], {})
+        return self._apply(db, user_id, proposal, handles, [], {}, id_prefix)
 
     def _apply(
         self,
@@ -233,12 +241,17 @@ class MemoryManager:
         handles: Handles,
         default: list[str],
         known: dict[str, Message],
+        id_prefix: str | None,
     ) -> ExtractionResult:
         ops = [
             _with_origin(_with_sources(handles.resolve(op), default, set(known)), known)
             for op in proposal.ops
         ]
-        events = db.apply_ops(user_id, ops, cause=proposal.cause) if ops else []
+        events: list[MemoryEvent] = []
+        if ops and id_prefix is None:
+            events = db.apply_ops(user_id, ops, cause=proposal.cause)
+        elif ops:  # passed only when set: a user's MemoryDb that predates it keeps working
+            events = db.apply_ops(user_id, ops, cause=proposal.cause, id_prefix=id_prefix)
         applied = [
             op.model_copy(update={"memory_id": event.memory_id})
             for op, event in zip(ops, events, strict=True)

@@ -65,11 +65,21 @@ class MemoryDb(Protocol):
     ) -> UserMemory | None:
         """Delete one memory of the user and return it; None when the user has no such id."""
 
-    def apply_ops(self, user_id: str, ops: Sequence[MemoryOp], *, cause: str) -> list[MemoryEvent]:
+    def apply_ops(
+        self,
+        user_id: str,
+        ops: Sequence[MemoryOp],
+        *,
+        cause: str,
+        id_prefix: str | None = None,
+    ) -> list[MemoryEvent]:
         """Apply model-proposed ops in order and return one event per op.
 
         An op that cannot apply (an id the user does not have, another user's id, an empty
         text) gets an event with status "rejected" and its reason; the others still apply.
+        With `id_prefix`, the add at position `i` of `ops` names its memory
+        `f"{id_prefix}/{i}"` (derived ids, for replays that must name memories the same
+        every time); without it, new memories get random ids.
         """
 
     def clear(self, user_id: str | None = None, *, all_users: bool = False) -> None:

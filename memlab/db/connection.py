@@ -22,6 +22,7 @@ from typing import TypeVar
 
 import duckdb
 
+from memlab.db.damage import check_header, check_length, damage_error, problem_of, reported
 from memlab.errors import ConfigError, StoreError
 
 __all__ = ["CONFLICT_ATTEMPTS", "Connection", "Database", "registered"]
@@ -37,7 +38,9 @@ class Database:
 
     DuckDB allows one writing process per file and locks the whole file, even against
     read-only opens, so a second process gets a `StoreError` naming the holder's PID.
-    Within a process, threads share the database through per-thread cursors.
+    Within a process, threads share the database through per-thread cursors. A file that is
+    empty, not DuckDB's, truncated or corrupt is refused with a `StoreError` that says so
+    (`memlab.db.damage`), before anything is written to it.
     """
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
@@ -45,11 +48,19 @@ class Database:
         self.read_only = read_only
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            check_header(self.path)
         try:
             self._root = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            raise _lock_error(self.path, exc) from exc
-        self._root.execute("SET TimeZone = 'UTC'")
+        except duckdb.Error as exc:
+            raise _open_error(self.path, exc) from exc
+        try:
+            if self.path != ":memory:":
+                with reported(self.path):
+                    check_length(self._root, self.path)
+            self._root.execute("SET TimeZone = 'UTC'")
+        except BaseException:
+            self._root.close()
+            raise
         self._local = threading.local()
         self._lock = threading.Lock()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
@@ -207,9 +218,12 @@ def _rollback(cur: duckdb.DuckDBPyConnection) -> None:
         cur.execute("ROLLBACK")
 
 
-def _lock_error(path: str, exc: duckdb.IOException) -> StoreError:
+def _open_error(path: str, exc: duckdb.Error) -> StoreError:
     text = str(exc)
-    if "lock" not in text.lower():
+    problem = problem_of(exc)
+    if problem is not None:
+        return damage_error(path, problem, exc)
+    if not isinstance(exc, duckdb.IOException) or "lock" not in text.lower():
         return StoreError(f"could not open the memory store {path!r}: {text}")
     match = _PID.search(text)
     holder = f"process {match.group(1)}" if match else "another process"

@@ -26,7 +26,8 @@ import duckdb
 import pyarrow as pa
 
 from memlab.db.connection import Connection, Database, registered
-from memlab.db.migrations import apply_migrations
+from memlab.db.damage import damage_error, problem_of, reported
+from memlab.db.migrations import apply_migrations, check_store_version
 from memlab.db.mirror import RowMirror
 from memlab.db.rows import (
     EVENT_COLUMNS,
@@ -183,7 +184,11 @@ class SharedFile:
                 )
             except StoreError:
                 raise  # closed, or a conflict that persisted: the batch stays buffered whole
-            except _ROW_ERRORS:
+            except _ROW_ERRORS as exc:
+                problem = problem_of(exc)
+                if problem is not None:
+                    # The file is damaged, not the rows: they stay buffered whole.
+                    raise damage_error(self.database.path, problem, exc) from exc
                 if quiet:
                     raise
                 self._clear()
@@ -255,17 +260,27 @@ def open_shared(path: str | Path, *, read_only: bool) -> SharedFile:
             )
         if shared is None:
             database = Database(path, read_only=read_only)
-            if not read_only:
-                try:
-                    apply_migrations(database.cursor())
-                except BaseException:
-                    database.close()
-                    raise
+            try:
+                _prepare(database)
+            except BaseException:
+                database.close()
+                raise
             shared = SharedFile(database, key)
             if key:
                 _BY_FILE[key] = shared
         shared.refs += 1
         return shared
+
+
+def _prepare(database: Database) -> None:
+    # A file a newer memlab wrote is refused before the migrations write anything; a read-only
+    # open is checked too, as its reads could misread renamed columns.
+    cur = database.cursor()
+    with reported(database.path):
+        if database.read_only:
+            check_store_version(cur, path=database.path)
+        else:
+            apply_migrations(cur, path=database.path)
 
 
 def release(shared: SharedFile) -> None:

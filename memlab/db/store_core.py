@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from memlab.db.connection import Connection
+from memlab.db.damage import damage_error, problem_of
 from memlab.db.shared import (
     FailedWrite,
     MemoryChange,
@@ -333,6 +334,9 @@ class StoreCore:
         except _QUERY_ERRORS as exc:
             raise ConfigError(f"sql_df could not run {_short(query)}: {exc}") from exc
         except duckdb.Error as exc:
+            problem = problem_of(exc)
+            if problem is not None:
+                raise damage_error(self.path, problem, exc) from exc
             raise StoreError(f"sql_df failed on {_short(query)}: {exc}") from exc
         finally:
             if query.lstrip().split(None, 1)[0].upper() not in _READS:

@@ -29,15 +29,28 @@ __all__ = ["OpsMixin"]
 class OpsMixin(StoreCore):
     """`apply_ops` for the memory manager and `import_memories_df` for bulk loads."""
 
-    def apply_ops(self, user_id: str, ops: Sequence[MemoryOp], *, cause: str) -> list[MemoryEvent]:
+    def apply_ops(
+        self,
+        user_id: str,
+        ops: Sequence[MemoryOp],
+        *,
+        cause: str,
+        id_prefix: str | None = None,
+    ) -> list[MemoryEvent]:
         """Apply a model's memory ops for `user_id` in one transaction; return one event per op.
 
         An op naming an unknown id, another user's id, or carrying empty text is rejected:
         it is recorded in `memory_events` with `status="rejected"` and the reason, and the valid
         ops of the same batch still apply.
+
+        With `id_prefix`, the memory an add at position `i` of `ops` creates is named
+        `f"{id_prefix}/{i}"` instead of a random id, so a replay names it the same every time;
+        a name already stored is a `ConfigError` and nothing is written.
         """
         check_user(user_id)
         check_text("cause", cause)
+        if id_prefix is not None:
+            check_text("id_prefix", id_prefix)
         for i, op in enumerate(ops):
             check_op(op, where=f"ops[{i}]")
         named = [op.memory_id for op in ops if op.memory_id]
@@ -65,8 +78,11 @@ class OpsMixin(StoreCore):
             deleted: set[str] = set()
             added: list[tuple[Any, ...]] = []
             updated: list[str] = []
-            for op in ops:
-                event = _check_op(op, user_id, found, deleted)
+            for i, op in enumerate(ops):
+                name = None
+                if op.op == "add":
+                    name = f"{id_prefix}/{i}" if id_prefix is not None else new_id()
+                event = _check_op(op, user_id, found, deleted, name)
                 event = event.model_copy(update={"cause": cause, "created_at": now})
                 if event.status == "applied":
                     # A replayed op carries its conversation time; a live one happens now.
@@ -228,7 +244,11 @@ def _check_frame_text(df: pd.DataFrame) -> None:
 
 
 def _check_op(
-    op: MemoryOp, user_id: str, found: dict[str, tuple[str, str]], deleted: set[str]
+    op: MemoryOp,
+    user_id: str,
+    found: dict[str, tuple[str, str]],
+    deleted: set[str],
+    new_memory_id: str | None,
 ) -> MemoryEvent:
     def rejected(reason: str) -> MemoryEvent:
         return MemoryEvent(
@@ -255,7 +275,7 @@ def _check_op(
         if op.memory_id in deleted:
             return rejected(f"memory id {op.memory_id!r} was deleted earlier in the same batch")
         before = owner[1]
-    memory_id = new_id() if op.op == "add" else op.memory_id
+    memory_id = new_memory_id if op.op == "add" else op.memory_id
     after = None if op.op == "delete" else (op.memory if op.op != "noop" else before)
     return MemoryEvent(
         user_id=user_id,

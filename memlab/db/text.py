@@ -20,6 +20,7 @@ __all__ = [
     "check_memory",
     "check_message",
     "check_op",
+    "check_query",
     "check_run",
     "check_summary",
     "check_text",
@@ -42,13 +43,15 @@ def storable(text: str) -> bool:
     return True
 
 
-def _refuse(field: str, text: str) -> ConfigError:
+def _refuse(
+    field: str, text: str, *, cannot: str = "be stored", outcome: str = "stored"
+) -> ConfigError:
     match = _SURROGATE.search(text)
     where = f" at position {match.start()} ({match.group()!r})" if match else ""
     return ConfigError(
-        f"{field} holds a character that cannot be stored as UTF-8{where}: a lone surrogate, "
+        f"{field} holds a character that cannot {cannot} as UTF-8{where}: a lone surrogate, "
         "as a bad decode or a '\\ud800' JSON escape produces. Clean the text first, e.g. "
-        "text.encode('utf-8', 'replace').decode(); nothing was stored"
+        f"text.encode('utf-8', 'replace').decode(); nothing was {outcome}"
     )
 
 
@@ -56,6 +59,16 @@ def check_text(field: str, value: str | None) -> None:
     """Raise `ConfigError` naming `field` unless `value` is None or storable text."""
     if value is not None and not storable(value):
         raise _refuse(field, value)
+
+
+def check_query(field: str, value: str | None) -> None:
+    """Raise `ConfigError` naming `field` unless `value` is None or UTF-8-encodable text.
+
+    A query is never stored, but tokenizers, embedders and model calls encode it as UTF-8
+    too, and fail on a lone surrogate with errors that do not say which text was at fault.
+    """
+    if value is not None and not storable(value):
+        raise _refuse(field, value, cannot="be encoded", outcome="searched")
 
 
 def check_texts(field: str, values: Iterable[str | None]) -> None:

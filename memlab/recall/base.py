@@ -16,6 +16,7 @@ from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 from pydantic import BaseModel, ConfigDict
 
 from memlab.db.base import MemoryDb
+from memlab.db.text import check_query
 from memlab.errors import ConfigError
 from memlab.registry import Registry
 from memlab.schema import Role, UserMemory
@@ -196,13 +197,18 @@ def check_search(
     """Validate the arguments of a `search` call and return the query ("" when there is none).
 
     Raises:
-        ConfigError: `limit` is not a positive integer, `over` is not a corpus, or the strategy
-            ranks by the query and the query is missing or blank.
+        ConfigError: `limit` is not a positive integer, `over` is not a corpus, the query is
+            not a string or None, holds text no tokenizer can encode (a lone surrogate), or
+            the strategy ranks by the query and the query is missing or blank.
     """
     if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
         raise ConfigError(f"limit must be a positive integer, got {limit!r}")
     if over not in CORPORA:
-        raise ConfigError(f"unknown recall corpus {over!r}; choose one of {list(CORPORA)}")
+        raise ConfigError(f"unknown recall corpus over={over!r}; choose one of {list(CORPORA)}")
+    if query is not None and not isinstance(query, str):
+        raise ConfigError(f"query must be a string or None, got {type(query).__name__} {query!r}")
+    # Before any tokenizer or embedder sees it: theirs would be a TypeError naming no text.
+    check_query("query", query)
     if needs_query and (not isinstance(query, str) or not query.strip()):
         raise ConfigError(
             f"recall strategy {strategy!r} ranks by the query, so it needs a non-empty query "

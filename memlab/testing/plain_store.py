@@ -65,9 +65,16 @@ class PlainMemoryDb:
         """Delete one memory of the user and return it, or None."""
         return self.inner.delete_memory(user_id, memory_id, cause=cause)
 
-    def apply_ops(self, user_id: str, ops: Sequence[MemoryOp], *, cause: str) -> list[MemoryEvent]:
+    def apply_ops(
+        self,
+        user_id: str,
+        ops: Sequence[MemoryOp],
+        *,
+        cause: str,
+        id_prefix: str | None = None,
+    ) -> list[MemoryEvent]:
         """Apply model-proposed ops; one event per op."""
-        return self.inner.apply_ops(user_id, ops, cause=cause)
+        return self.inner.apply_ops(user_id, ops, cause=cause, id_prefix=id_prefix)
 
     def clear(self, user_id: str | None = None, *, all_users: bool = False) -> None:
         """Delete one user's data, or everyone's with `all_users=True`."""

@@ -162,7 +162,11 @@ def tiny_dataset(n_agent: int = 1, n_pairs: int = 1) -> Dataset:
 
 
 def resume_experiment() -> Experiment:
-    """The experiment the resume test interrupts: 2 ingest variants × 4 conversations."""
+    """The experiment the resume tests interrupt: 2 ingest variants × 4 conversations.
+
+    It has every kind of row: probes answered and judged, judge controls, summaries, and
+    extracted and verbatim memories; the second repeat answers and judges with the cache off.
+    """
     return build_experiment(
         {
             "name": "resume",
@@ -174,5 +178,7 @@ def resume_experiment() -> Experiment:
                 {"strategy": "last_n", "over": "summaries", "k": 2},
             ],
             "answer": {},
+            "judge": {},
+            "repeats": 2,
         }
     )

@@ -86,7 +86,7 @@ def test_bad_strategy_config_is_a_config_error(
         pytest.param(None, 5, "memories", "needs a non-empty query", id="no-query"),
         pytest.param("x", 0, "memories", "limit must be a positive integer", id="limit-0"),
         pytest.param("x", -3, "memories", "limit must be a positive integer", id="limit-negative"),
-        pytest.param("x", 5, "tweets", "unknown recall corpus 'tweets'", id="bad-corpus"),
+        pytest.param("x", 5, "tweets", "unknown recall corpus over='tweets'", id="bad-corpus"),
     ],
 )
 def test_bad_search_input_is_a_config_error_and_changes_nothing(

@@ -7,17 +7,17 @@ the store's machinery (`memlab.db.migrations.apply_migrations`) with their own l
 version 1. A shipped migration is never edited: a change is a new function appended below. The
 row models (`memlab.lab.running.rows`, `memlab.lab.running.probe_rows`) are the one declaration
 of each row; after migrating, `migrate_lab` checks that the file's columns are exactly theirs,
-so a migration and a model cannot drift apart.
+so a migration and a model cannot drift apart. A file a newer memlab wrote is refused as the
+store's own tables are (`memlab.db.versions`), before anything is written.
 """
 
 from __future__ import annotations
 
-import importlib.metadata
-import re
-
 import duckdb
 
+from memlab.db.damage import reported
 from memlab.db.migrations import Migration, apply_migrations
+from memlab.db.versions import LedgerState, newer_schema_error, read_ledger
 from memlab.errors import StoreError
 from memlab.lab.running.columns import LabRow, table_columns
 from memlab.lab.running.probe_rows import ProbeRow
@@ -39,8 +39,6 @@ LAB_MIGRATIONS: list[tuple[str, Migration]] = []
 """Every lab migration, in order; `lab_mNNN_…` is version NNN."""
 LAB_ROWS: tuple[type[LabRow], ...] = (ExperimentRow, VariantRow, UnitRow, ProbeRow, ControlRow)
 """The row model of every lab table."""
-
-_NAME = re.compile(r"lab_m(\d+)_")
 
 
 def _lab_migration(fn: Migration) -> Migration:
@@ -184,13 +182,8 @@ LAB_SCHEMA_VERSION = len(LAB_MIGRATIONS)
 """The lab version this memlab writes and reads."""
 
 
-def _version_of(name: str) -> int:
-    match = _NAME.match(name)
-    return int(match.group(1)) if match else LAB_SCHEMA_VERSION + 1  # unknown: newer
-
-
-def _recorded(cur: duckdb.DuckDBPyConnection) -> tuple[int, list[str]]:
-    """(the version the file's tables are at, ledger names this memlab does not know)."""
+def _recorded(cur: duckdb.DuckDBPyConnection) -> LedgerState:
+    """The version the file's tables are at, and ledger names this memlab does not know."""
     tables = {
         r[0]
         for r in cur.execute(
@@ -199,42 +192,33 @@ def _recorded(cur: duckdb.DuckDBPyConnection) -> tuple[int, list[str]]:
         ).fetchall()
     }
     unversioned = 1 if ExperimentRow.TABLE in tables else 0  # the first lab kept no ledger
-    if LEDGER not in tables:
-        return unversioned, []
-    names = [r[0] for r in cur.execute(f"SELECT name FROM {LEDGER} ORDER BY name").fetchall()]
-    known = {name for name, _ in LAB_MIGRATIONS}
-    version = max((_version_of(n) for n in names), default=unversioned)
-    return version, [n for n in names if n not in known]
+    known = [name for name, _ in LAB_MIGRATIONS]
+    return read_ledger(cur, ledger=LEDGER, known=known, unversioned=unversioned)
 
 
 def lab_schema_version(cur: duckdb.DuckDBPyConnection) -> int:
     """The lab version of the file `cur` reads: 0 when it has no lab tables."""
-    return _recorded(cur)[0]
-
-
-def _memlab_version() -> str:
-    try:
-        return importlib.metadata.version("memlab")
-    except importlib.metadata.PackageNotFoundError:
-        return "(version unknown)"
+    return _recorded(cur).version
 
 
 def check_lab_version(cur: duckdb.DuckDBPyConnection, *, path: str) -> int:
     """The file's lab version, after checking that this memlab can read it.
 
     Raises:
-        StoreError: a newer memlab wrote the file; the message names both versions and says
-            to upgrade.
+        StoreError: a newer memlab wrote the file (the message names both versions and says
+            to upgrade), or the file is damaged (`memlab.db.damage`).
     """
-    version, unknown = _recorded(cur)
-    if version > LAB_SCHEMA_VERSION or unknown:
-        raise StoreError(
-            f"{path}: its lab tables are at version {version} (migrations "
-            f"{', '.join(unknown) or 'unknown'}), written by a newer memlab; this memlab "
-            f"{_memlab_version()} reads lab tables up to version {LAB_SCHEMA_VERSION}. Upgrade "
-            "memlab (`pip install -U memlab`) to read this file, or replay into a new file."
+    with reported(path):
+        found = _recorded(cur)
+    if found.version > LAB_SCHEMA_VERSION or found.unknown:
+        raise newer_schema_error(
+            path,
+            tables="lab tables",
+            found=found,
+            supported=LAB_SCHEMA_VERSION,
+            action="read this file, or replay into a new file",
         )
-    return version
+    return found.version
 
 
 def migrate_lab(cur: duckdb.DuckDBPyConnection, *, path: str) -> list[str]:
@@ -244,12 +228,15 @@ def migrate_lab(cur: duckdb.DuckDBPyConnection, *, path: str) -> list[str]:
         The migrations applied by this call (empty when the file was current).
 
     Raises:
-        StoreError: a newer memlab wrote the file, or the migrated tables do not match the
-            row models (a bug in a migration).
+        StoreError: a newer memlab wrote the file, the file is damaged, or the migrated
+            tables do not match the row models (a bug in a migration).
     """
     check_lab_version(cur, path=path)
-    applied = apply_migrations(cur, LAB_MIGRATIONS, ledger=LEDGER)
-    _check_columns(cur, path=path)
+    with reported(path):
+        applied = apply_migrations(
+            cur, LAB_MIGRATIONS, ledger=LEDGER, tables="lab tables", path=path
+        )
+        _check_columns(cur, path=path)
     return applied
 
 

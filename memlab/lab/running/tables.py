@@ -100,12 +100,21 @@ def record_experiment(
 
 
 def finished_units(db: DuckDbMemoryDb, experiment_id: str) -> set[str]:
-    """Ids of the experiment's units committed with status `ok`."""
+    """Ids of the experiment's units committed with no error anywhere.
+
+    A unit whose ingest failed, or with any errored probe row (answer, judge) or judge
+    control, is not finished: a rerun redoes it, so once the model answers again the file
+    holds no error rows. Its good calls come back from the cache.
+    """
     rows = (
         lab_cursor(db)
         .execute(
-            "SELECT unit_id FROM lab_units WHERE experiment_id = ? AND status = 'ok'",
-            [experiment_id],
+            f"SELECT unit_id FROM {UnitRow.TABLE} u WHERE experiment_id = $e AND status = 'ok'"
+            f" AND NOT EXISTS (SELECT 1 FROM {ProbeRow.TABLE} p WHERE p.experiment_id = $e"
+            "  AND p.unit_id = u.unit_id AND p.status = 'error')"
+            f" AND NOT EXISTS (SELECT 1 FROM {ControlRow.TABLE} c WHERE c.experiment_id = $e"
+            "  AND c.unit_id = u.unit_id AND c.status = 'error')",
+            {"e": experiment_id},
         )
         .fetchall()
     )

@@ -122,6 +122,20 @@ class MemoriesContract:
         assert db.get_memory("u1", added).source_message_ids == ["m2"]  # type: ignore[union-attr]
         assert db.get_memory("u2", theirs.memory_id or "") == theirs
 
+    def test_apply_ops_names_adds_from_a_prefix(self, db: MemoryDb) -> None:
+        """With `id_prefix`, an add at position i is `<prefix>/i`; the name cannot repeat."""
+        ops = [
+            MemoryOp(op="add", memory="has a cat"),
+            MemoryOp(op="delete", memory_id="no-such-id"),
+            MemoryOp(op="add", memory="plays chess"),
+        ]
+        events = db.apply_ops("u1", ops, cause="call-1", id_prefix="u1/run:r1/x0")
+        assert [e.memory_id for e in events] == ["u1/run:r1/x0/0", "no-such-id", "u1/run:r1/x0/2"]
+        assert db.get_memory("u1", "u1/run:r1/x0/2").memory == "plays chess"  # type: ignore[union-attr]
+        with pytest.raises(ConfigError):
+            db.apply_ops("u1", ops[:1], cause="call-2", id_prefix="u1/run:r1/x0")
+        assert db.count_memories("u1") == 2
+
     def test_clear_is_scoped_to_one_user_unless_told(self, db: MemoryDb) -> None:
         """`clear(user)` empties that user only; `clear()` alone is a `ConfigError`."""
         for user in ("u1", "u2"):
