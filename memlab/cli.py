@@ -10,17 +10,19 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from memlab.db.versions import memlab_version
 from memlab.errors import MemlabError
 
 __all__ = ["main"]
 
 # One module of `memlab.commands` per subcommand, in the order `--help` lists them.
-COMMANDS = ("demo", "datasets", "replay", "report")
+COMMANDS = ("demo", "datasets", "replay", "report", "view")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the `memlab` command line; exits with the subcommand's code."""
     parser = argparse.ArgumentParser(prog="memlab", description="Measure agent memory designs.")
+    parser.add_argument("--version", action="version", version=f"memlab {memlab_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
         importlib.import_module(f"memlab.commands.{name}").register(sub)

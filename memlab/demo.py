@@ -161,8 +161,8 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
     """The demo's printed table from a `Results.summary_df()` frame.
 
     One row per variant: each main score with its 95% interval, n scored (of the first main
-    score), errored probes, tokens per probe (ingest amortized + recall + answer) and context
-    tokens per probe.
+    score), errored probes, and tokens per probe: build + use, then each of them
+    (`memlab.lab.analysis.costs`).
     """
     scores = [s for s in _MAIN_SCORES if s in summary.columns and summary[s].notna().any()]
     table = pd.DataFrame({"variant": summary["label"]})
@@ -173,8 +173,12 @@ def summary_table(summary: pd.DataFrame) -> pd.DataFrame:
         ]
     table["n"] = summary[f"{scores[0]}_n"].astype(int) if scores else 0
     table["errors"] = summary["n_errors"].astype(int)
-    table["tokens/probe"] = summary["tokens_per_probe"].round(0).astype(int)
-    table["context tokens"] = summary["context_tokens_per_probe"].round(0).astype(int)
+    for column, name in (
+        ("tokens/probe", "tokens"),
+        ("build", "build_tokens"),
+        ("use", "use_tokens"),
+    ):
+        table[column] = summary[f"{name}_per_probe"].round(0).astype(int)
     return table
 
 
@@ -212,6 +216,7 @@ def run_demo(
         StoreError: another process holds the results file.
     """
     from memlab.db.duckdb_store import DuckDbMemoryDb
+    from memlab.lab.analysis.findings import findings_text
     from memlab.lab.analysis.report import write_report
     from memlab.lab.running.runner import replay
     from memlab.lab.running.tables import create_tables, finished_units
@@ -238,6 +243,7 @@ def run_demo(
         units_run = len(finished_units(store, experiment_id) - before)
         summary = results.summary_df(n_boot=n_boot)
         table = summary_table(summary)
+        found = findings_text(results, n_boot=n_boot)
         # Units that ended in a model error are retried on every run, so their report too.
         retried = bool((results.units_df()["status"] != "ok").any())
         if units_run or retried or not _report_is_current(report_path, experiment_id):
@@ -247,7 +253,7 @@ def run_demo(
             write("no unit was replayed: the report is current\n")
     finally:
         store.close()
-    write("\n" + table.to_string(index=False) + "\n\n")
+    write("\n" + table.to_string(index=False) + "\n\n" + found + "\n")
     write(_closing(db_path, report_path, model=model, units_run=units_run))
     return DemoResult(db_path, report_path, experiment_id, table, units_run)
 
@@ -256,8 +262,10 @@ def _closing(db_path: Path, report_path: Path, *, model: str | None, units_run: 
     lines = [
         f"units replayed now: {units_run} (finished units are reused; the cache answers "
         "repeated model calls)",
-        "tokens/probe: ingest (extraction and summaries, amortized over the probes) + recall "
-        "+ answer; context tokens: what the answerer would read per probe.",
+        "tokens/probe = build + use. build: extraction, and summaries when the design's recall "
+        "reads them, amortized over the probes; use: recall calls + the answer call, or the "
+        "context an answerer reads when no answer ran. Summaries no recall reads are shown "
+        "as unused in the report, not charged.",
         "The data are synthetic and simpler than LoCoMo's; read the scores as a comparison "
         "of designs, not as a benchmark result.",
     ]

@@ -137,6 +137,11 @@ class SessionSummarizer:
             summary=parsed.value.summary,
             topics=parsed.value.topics,
             run_ids=[r.run_id for r in runs],
+            # Dated by the conversation, not the clock: a replayed session from 2023 gets a
+            # 2023 summary, which recency and time-aware recall read.
+            updated_at=max(
+                max((m.created_at for m in r.messages), default=r.created_at) for r in runs
+            ),
         )
         db.upsert_summary(summary)
         return SummaryResult(

@@ -35,7 +35,8 @@ COLUMNS = [
     "n",
     "errors",
     "tokens/probe",
-    "context tokens",
+    "build",
+    "use",
 ]
 
 
@@ -97,9 +98,16 @@ def test_printed_table_has_the_expected_columns(demo_runs) -> None:
     assert second.table["variant"].tolist() == LABELS
     header = next(line for line in printed.splitlines() if line.strip().startswith("variant"))
     assert header.split()[:3] == ["variant", "evidence", "recall"]
-    for text in ("tokens/probe", "context tokens", "errors", "[95% CI]"):
+    for text in ("tokens/probe", "build", "use", "errors", "[95% CI]"):
         assert text in header
     assert f"results: {second.db_path}" in printed and "make lab" in printed
+    assert "\nfindings\n" in printed and "- Best with no limit: " in printed
+    assert "few conversations" in printed  # two conversations: rough intervals
+    # Build + use: no demo recall reads the session summaries, so none is charged.
+    assert (
+        second.table["tokens/probe"] - second.table["build"] - second.table["use"]
+    ).abs().max() <= 1
+    assert second.table["build"].iloc[: len(STRATEGIES) * 2].eq(0).all()  # messages, verbatim
     assert second.table["errors"].eq(0).all()
     assert second.table["evidence recall [95% CI]"].str.match(r"^\d\.\d{3} \[").all()
 

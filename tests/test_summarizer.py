@@ -127,3 +127,19 @@ def test_the_summary_prompt_dates_each_day_of_a_session_and_shows_no_stored_ids(
     )
     assert first.messages[0].id not in request
     assert db.llm_calls_df()["prompt_version"].tolist() == ["2"]
+
+
+def test_a_summary_is_dated_by_its_session_not_the_clock(db: DuckDbMemoryDb) -> None:
+    memory = Memory(db)
+    said = datetime.fromisoformat("2023-05-08T13:56:00+00:00")
+    memory.add_run(
+        "s1",
+        [
+            {"role": "user", "content": "I adopted a dog called Bolt.", "created_at": said},
+            {"role": "assistant", "content": "Lovely!", "created_at": said.replace(minute=57)},
+        ],
+        user_id=USER,
+    )
+    summary = memory.create_session_summary("s1", user_id=USER)
+    assert summary.updated_at == said.replace(minute=57)  # the session's last message
+    assert memory.get_session_summary("s1", user_id=USER).updated_at == summary.updated_at

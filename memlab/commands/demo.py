@@ -6,6 +6,8 @@ import argparse
 import os
 from typing import Any
 
+from memlab.commands import flags
+
 
 def register(sub: Any) -> None:
     """Add the `demo` subcommand to `sub` (argparse subparsers)."""
@@ -19,20 +21,32 @@ def register(sub: Any) -> None:
         "it again reuses the finished units.",
     )
     parser.add_argument(
-        "--out", default="results", help="directory of demo.duckdb and report.md (results)"
+        "--out",
+        default="results",
+        type=flags.folder_to_write,
+        help="directory of demo.duckdb and report.md (results)",
     )
     parser.add_argument(
         "--model",
         default=os.environ.get("MEMLAB_MODEL") or None,
+        type=flags.MODEL,
         help="litellm model for every stage (default: $MEMLAB_MODEL, else offline)",
     )
     parser.add_argument(
         "--api-base",
         default=os.environ.get("MEMLAB_API_BASE") or None,
+        type=flags.API_BASE,
         help="server the model is called at (default: $MEMLAB_API_BASE)",
     )
-    parser.add_argument("--dataset", default=None, help="dataset file (default: the bundled one)")
-    parser.add_argument("--limit", type=int, help="replay only the first N test conversations")
+    parser.add_argument(
+        "--dataset",
+        default=None,
+        type=flags.file_to_read,
+        help="dataset file (default: the bundled one)",
+    )
+    parser.add_argument(
+        "--limit", type=flags.LIMIT, help="replay only the first N test conversations"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=_run)
 

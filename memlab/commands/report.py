@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from memlab.commands import flags
+
 
 def register(sub: Any) -> None:
     """Add the `report` subcommand to `sub` (argparse subparsers)."""
@@ -13,17 +15,34 @@ def register(sub: Any) -> None:
         "report",
         help="write report.md and PNG plots for a replay's results file",
         description="Summarize one experiment of a results file written by `memlab replay`: "
-        "scores with 95%% intervals, tokens, the Pareto set, health and provenance.",
+        "scores with 95% intervals, tokens, the Pareto set, health and provenance.",
     )
-    parser.add_argument("--db", required=True, help="results file written by `memlab replay`")
     parser.add_argument(
-        "--out", default=None, help="directory for report.md and plots (default: next to --db)"
+        "--db",
+        required=True,
+        type=flags.file_to_read,
+        help="results file written by `memlab replay`",
+    )
+    parser.add_argument(
+        "--out",
+        default=None,
+        type=flags.folder_to_write,
+        help="directory for report.md and plots (default: next to --db)",
     )
     parser.add_argument(
         "--experiment", default=None, help="experiment id, when the file holds several"
     )
-    parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap")
+    parser.add_argument(
+        "--n-boot", type=flags.at_least(0), default=1000, help="bootstrap resamples (0: none)"
+    )
+    parser.add_argument("--seed", type=flags.at_least(0), default=0, help="seed of the bootstrap")
+    parser.add_argument(
+        "--html",
+        default=None,
+        metavar="PATH",
+        help="also write the probe viewer (as `memlab view` serves it) as one self-contained "
+        "HTML file",
+    )
     parser.set_defaults(func=_run)
 
 
@@ -36,6 +55,11 @@ def _run(args: argparse.Namespace) -> int:
     try:
         out = Path(args.out) if args.out else db.parent / f"{db.stem}-report"
         path = write_report(results, out, n_boot=args.n_boot, seed=args.seed)
+        if args.html:
+            from memlab.lab.view import view_page
+
+            page = view_page(results, n_boot=args.n_boot, seed=args.seed)
+            print(f"wrote {page.save(args.html)}")
     finally:
         results.close()
     print(f"wrote {path}")

@@ -132,7 +132,9 @@ def test_the_bundled_example_replays(tmp_path: Path, monkeypatch: pytest.MonkeyP
     summary = results.summary_df().set_index("label")
     notes = summary.loc["notes · bm25@10"]
     assert 0.2 < notes["evidence_recall_any"] < 1.0  # its notes cite their turns
-    assert notes["tokens_per_probe"] == 0.0  # no model calls
+    assert notes["build_tokens_per_probe"] == 0.0  # no model calls
+    # No answer stage: using memory costs the context an answerer would read.
+    assert notes["tokens_per_probe"] == notes["context_tokens_per_probe"] > 0
     assert notes["memory_tokens_per_conversation"] > 0
     units = results.units_df()
     assert set(units["status"]) == {"ok"}

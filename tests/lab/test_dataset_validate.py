@@ -159,6 +159,12 @@ CASES = [
         id="unknown-field",
     ),
     pytest.param(
+        setter("probes.0.answer", "Biscuit"),
+        "unknown field 'answer'; did you mean 'answers'?",
+        [("probes[0].answer", "probe 'p1'")],
+        id="misspelled-field-suggests-the-name",
+    ),
+    pytest.param(
         setter("sessions.1", "oops"),
         "expected a session object, got str",
         [(S1, "session #1"), P1_T4],

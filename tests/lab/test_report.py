@@ -90,15 +90,26 @@ def test_report_sections_tables_and_plots(tmp_path: Path) -> None:
     # Summary row: v1 scored 3 probes (1, 0, 1), 1 errored; intervals from two conversations.
     row = next(line for line in text.splitlines() if line.startswith("| bm25@2 | 0.667 ["))
     assert "(n=3)" in row and "| 1/4 |" in row
-    assert re.search(r"\| 37\.0 \| 30\.0 \| 5\.0 \| unknown \|$", row)  # (2 x 50) / 4 + 12
+    # tokens 37 = build (2 x 50) / 4 + use 12 (answers); no unused summaries; context 30.
+    assert re.search(r"\| 37\.0 \| 25\.0 \| 12\.0 \| 0\.0 \| 30\.0 \| 5\.0 \| unknown \|$", row)
     assert "## Per category" in text and "| single-hop | bm25@2 | 1.000 [no CI] (n=1)" in text
     # Macro: v1 temporal (1, 0) 0.5 and single-hop (1) 1.0 average to 0.75.
     macro = text.split("### Category-averaged (macro)")[1].split("##")[0]
     assert "| bm25@2 | 0.750 [" in macro
-    # Pareto set on the default score (token_f1): same tokens, v2 scores higher.
-    pareto = text.split("## Pareto set")[1].split("##")[0]
-    assert "- bm25@4: token_f1 0.375 at 37.0 tokens/probe" in pareto
-    assert "bm25@2" not in pareto
+    # The findings come first: best design, what is tied with it, the Pareto set, warnings.
+    sections = re.findall(r"^## (.+)$", text, flags=re.MULTILINE)
+    assert sections[:3] == ["Findings", "Plots", "Summary (micro: every probe)"]
+    found = text.split("## Findings")[1].split("\n## ")[0]
+    assert "- Best with no limit: **bm25@4**, token_f1 0.375 (95% CI " in found
+    tie = next(line for line in found.splitlines() if "Statistically tied" in line)
+    # Paired over the 3 probes both scored: 0.5 each for bm25@4 against 0.333.
+    assert "bm25@2 (0.333, difference +0.167, 95% CI " in tie
+    # Same tokens, v2 scores higher: the Pareto set is v2 alone.
+    assert "**Pareto set** (no design is both cheaper and better): bm25@4 (0.375 at 37)." in found
+    assert "few conversations: intervals are resampled from 2 conversation(s)" in found
+    assert "errors: bm25@2: 1 of 4 probes errored" in found
+    assert "unhealthy units: up to 1 conversation(s)" in found
+    assert "baseline model" in found
     assert "unit `u1` (conversation `c1`, ingest `i1`): status ok, health empty_store" in text
     assert "bm25@2: 1 of 4 probes errored" in text
     for png in ("accuracy_vs_tokens", "accuracy_vs_k", "categories", "tokens_by_stage"):
@@ -195,3 +206,8 @@ def test_offline_replay_to_report(tmp_path: Path) -> None:
     assert "| verbatim · bm25@1 |" in text or "bm25@1" in text
     assert "## Judge sanity" in text
     assert (tmp_path / "report" / "cumulative_tokens.png").is_file()
+    # Rows with no defined score (abstention for evidence scores) are left out.
+    per_category = text.split("## Per category")[1].split("\n## ")[0]
+    rows = [line for line in per_category.splitlines() if line.startswith("| ")][2:]
+    assert rows and all(set(line.split(" | ")[2:]) != {"–", "– |"} for line in rows)
+    assert "## Findings" in text and "Best with no limit" in text

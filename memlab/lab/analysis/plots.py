@@ -11,90 +11,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
-from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from memlab.errors import ConfigError
-from memlab.lab.analysis.summary import default_score, pareto
+from memlab.lab.analysis.plot_breakdown import category_heatmap, cost_parts, tokens_by_stage
+from memlab.lab.analysis.plot_parts import interval_errors, need_columns, new_figure
+from memlab.lab.analysis.plot_tradeoff import accuracy_vs_tokens
+from memlab.lab.analysis.summary import default_score
 
 __all__ = [
     "accuracy_vs_k",
     "accuracy_vs_tokens",
-    "category_bars",
+    "category_heatmap",
+    "cost_parts",
     "cumulative_tokens",
     "line_settings",
     "tokens_by_stage",
 ]
-
-STAGES = ("ingest", "recall", "answer", "judge")
-"""The stages of `tokens_by_stage`, bottom to top."""
-
-_AXIS_NAMES = {
-    "tokens_per_probe": "tokens per probe (ingest amortized + recall + answer)",
-    "cost_usd_per_probe": "cost per probe (USD)",
-    "context_tokens_per_probe": "context tokens per probe",
-}
-
-
-def _yerr(frame: pd.DataFrame, y: str) -> npt.NDArray[np.float64]:
-    mean = frame[y].to_numpy(float)
-    lo = frame[f"{y}_lo"].to_numpy(float) if f"{y}_lo" in frame else mean
-    hi = frame[f"{y}_hi"].to_numpy(float) if f"{y}_hi" in frame else mean
-    # An undefined interval (one conversation, n_boot=0) is drawn as no bar, not as an error.
-    err: npt.NDArray[np.float64] = np.nan_to_num(np.vstack([mean - lo, hi - mean]), nan=0.0)
-    return err.clip(min=0.0)
-
-
-def _need(frame: pd.DataFrame, *columns: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ConfigError(f"the table has no column {missing}; pass a `summarize` table")
-
-
-def _figure(width: float = 7.0, height: float = 4.5) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=(width, height), layout="constrained")
-    return fig, fig.add_subplot()
-
-
-def accuracy_vs_tokens(
-    summary: pd.DataFrame, *, x: str = "tokens_per_probe", y: str | None = None
-) -> Figure:
-    """Each variant's score against its cost, with interval bars, labels and the Pareto frontier.
-
-    Args:
-        summary: An overall `summarize` table (one row per variant).
-        x: The cost column: `tokens_per_probe`, `cost_usd_per_probe`, ...
-        y: The score; None means `default_score(summary)`.
-
-    Returns:
-        The figure: one error-bar series of the variants (label `variants`), one text label
-        per variant, and the frontier as a line labelled `Pareto frontier`.
-    """
-    y = y or default_score(summary)
-    _need(summary, x, y, "label")
-    rows = summary[summary[x].notna() & summary[y].notna()]
-    fig, ax = _figure()
-    ax.errorbar(
-        rows[x].to_numpy(float),
-        rows[y].to_numpy(float),
-        yerr=_yerr(rows, y),
-        fmt="o",
-        capsize=3,
-        label="variants",
-    )
-    for label, px, py in zip(rows["label"], rows[x], rows[y], strict=True):
-        ax.annotate(str(label), (px, py), textcoords="offset points", xytext=(4, 4), fontsize=8)
-    if len(rows):
-        front = pareto(rows, x=x, y=y)
-        ax.plot(front[x], front[y], "--", drawstyle="steps-post", label="Pareto frontier")
-    ax.set_xlabel(_AXIS_NAMES.get(x, x))
-    ax.set_ylabel(f"{y} (95% CI)")
-    ax.set_title(f"{y} against {x}")
-    ax.legend(loc="lower right")
-    return fig
-
 
 # The settings that tell memory designs apart, in the order a line label lists them.
 DESIGN_SETTINGS = (
@@ -137,8 +70,8 @@ def accuracy_vs_k(
     """
     y = y or default_score(summary)
     keys = line_settings(summary) if by is None else [by] if isinstance(by, str) else list(by)
-    _need(summary, "k", y, *keys)
-    fig, ax = _figure()
+    need_columns(summary, "k", y, *keys)
+    fig, ax = new_figure()
     rows = summary[summary["k"].notna() & summary[y].notna()]
     for name, part in rows.groupby(keys, sort=False, dropna=False):
         values = name if isinstance(name, tuple) else (name,)
@@ -147,7 +80,7 @@ def accuracy_vs_k(
         ax.errorbar(
             part["k"].to_numpy(float),
             part[y].to_numpy(float),
-            yerr=_yerr(part, y),
+            yerr=interval_errors(part, y),
             marker="o",
             capsize=3,
             label=label,
@@ -157,68 +90,6 @@ def accuracy_vs_k(
     ax.set_ylabel(f"{y} (95% CI)")
     ax.set_title(f"{y} against k")
     ax.legend(title=" · ".join(keys), fontsize=8)
-    return fig
-
-
-def category_bars(by_category: pd.DataFrame, *, y: str | None = None) -> Figure:
-    """Grouped bars of the score per category, one bar per variant, with interval bars.
-
-    Args:
-        by_category: A `summarize(..., by="category")` table.
-        y: The score; None means `default_score(by_category)`.
-
-    Returns:
-        The figure: one bar container per variant (labelled with its label), categories on
-        the x axis in sorted order.
-    """
-    y = y or default_score(by_category)
-    _need(by_category, "category", "label", y)
-    categories = sorted(by_category["category"].astype(str).unique())
-    labels = list(dict.fromkeys(by_category["label"]))
-    fig, ax = _figure(min(14.0, max(7.0, 0.35 * len(categories) * len(labels) + 3)), 4.5)
-    width = 0.8 / max(len(labels), 1)
-    base = np.arange(len(categories), dtype=float)
-    for i, label in enumerate(labels):
-        part = by_category[by_category["label"] == label].copy()
-        part["category"] = part["category"].astype(str)
-        part = part.set_index("category").reindex(categories)
-        ax.bar(
-            base + i * width - 0.4 + width / 2,
-            part[y].to_numpy(float),
-            width,
-            yerr=_yerr(part, y),
-            capsize=2,
-            label=str(label),
-        )
-    ax.set_xticks(base, categories)
-    ax.set_ylabel(f"{y} (95% CI)")
-    ax.set_title(f"{y} by category")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return fig
-
-
-def tokens_by_stage(summary: pd.DataFrame) -> Figure:
-    """Stacked bars of tokens per probe by stage (ingest amortized, recall, answer, judge).
-
-    Args:
-        summary: An overall `summarize` table.
-
-    Returns:
-        The figure: one bar container per stage (labelled with it), one bar per variant.
-    """
-    columns = [f"{s}_tokens_per_probe" for s in STAGES]
-    _need(summary, "label", *columns)
-    fig, ax = _figure(max(7.0, 0.9 * len(summary)), 4.5)
-    positions = np.arange(len(summary), dtype=float)
-    bottom = np.zeros(len(summary))
-    for stage, column in zip(STAGES, columns, strict=True):
-        values = summary[column].fillna(0).to_numpy(float)
-        ax.bar(positions, values, 0.6, bottom=bottom, label=stage)
-        bottom += values
-    ax.set_xticks(positions, [str(x) for x in summary["label"]], rotation=30, ha="right")
-    ax.set_ylabel("tokens per probe")
-    ax.set_title("tokens per probe by stage")
-    ax.legend()
     return fig
 
 
@@ -233,12 +104,12 @@ def cumulative_tokens(calls: pd.DataFrame, *, by: str = "stage") -> Figure:
         The figure: a `total` line, then one line per value of `by`, each a running sum of
         input + output tokens against the call's position in the replay.
     """
-    _need(calls, "input_tokens", "output_tokens")
+    need_columns(calls, "input_tokens", "output_tokens")
     tokens = calls["input_tokens"].fillna(0).to_numpy(float) + calls["output_tokens"].fillna(
         0
     ).to_numpy(float)
     position = np.arange(1, len(calls) + 1)
-    fig, ax = _figure()
+    fig, ax = new_figure()
     ax.plot(position, np.cumsum(tokens), label="total", color="black")
     if by in calls.columns:
         keys = calls[by].fillna("unattributed").astype(str).to_numpy()

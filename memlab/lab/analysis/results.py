@@ -13,8 +13,10 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import duckdb
 import pandas as pd
 
+from memlab.db.damage import damage_error, problem_of
 from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.errors import NotFoundError, StoreError
 from memlab.lab.analysis.scorers import SCORERS
@@ -106,12 +108,18 @@ class Results:
     def _query(self, sql: str, params: list[Any]) -> pd.DataFrame:
         try:
             return self.db._cur().execute(sql, params).df()  # read through the store's file
-        except Exception as exc:  # duckdb's CatalogException: not a results file
+        except duckdb.CatalogException as exc:
             if "lab_" in str(exc) and "does not exist" in str(exc):
                 raise NotFoundError(
                     f"{self.db.path} has no lab tables; it was not written by `memlab replay`"
                 ) from exc
-            raise
+            raise StoreError(f"{self.db.path}: reading the results failed: {exc}") from exc
+        except duckdb.Error as exc:
+            # DuckDB finds a garbled or lost block on the first read that reaches it: here.
+            problem = problem_of(exc)
+            if problem is not None:
+                raise damage_error(self.db.path, problem, exc) from exc
+            raise StoreError(f"{self.db.path}: reading the results failed: {exc}") from exc
 
     # ----------------------------------------------------------------- frames
     def variants_df(self) -> pd.DataFrame:
@@ -201,6 +209,18 @@ class Results:
         result: Comparison = analysis.compare(self, a, b, score, **options)
         return result
 
+    def view(self, *, dataset: Any = None, height: int = 640) -> Any:
+        """The probe viewer of this experiment, shown in a notebook as an iframe.
+
+        Returns a `memlab.lab.view.ViewPage` (self-contained HTML; `.save(path)` writes it).
+        `dataset` is the `Dataset` replayed, when the experiment's config names no file.
+        """
+        from dataclasses import replace
+
+        from memlab.lab.view import view_page
+
+        return replace(view_page(self, dataset=dataset), height=height)
+
     def close(self) -> None:
         """Close the file."""
         self.db.close()
@@ -224,8 +244,9 @@ def open_results(path: str | Path, *, experiment_id: str | None = None) -> Resul
     A file an older memlab wrote is migrated once, in place, before it is opened read-only.
 
     Raises:
-        StoreError: the file does not exist, another process holds it, or a newer memlab
-            wrote it (the message says to upgrade).
+        StoreError: the file does not exist, another process holds it, a newer memlab wrote
+            it (the message says to upgrade), or it is damaged or not a DuckDB file (the
+            message says what is wrong and what to do; the file is never changed).
         NotFoundError: the file holds no replay results.
     """
     if not Path(path).is_file():

@@ -8,16 +8,16 @@ Conventions, pinned so tables can be compared:
 - A score's mean is over rows with `status == "ok"` and a non-NaN value; errored probes are
   counted (`n_errors`), never scored as 0.
 - Intervals are 95% bootstrap intervals resampled by conversation (`memlab.lab.analysis.stats`).
-- `tokens_per_probe` is what the memory system spends per probe: ingest (extraction and
-  summaries of the unit, amortized over the unit's probes) + recall + answer. The judge is
-  evaluation overhead, reported apart in `judge_tokens_per_probe`. A recall variant is charged
-  the whole ingest of its memory state, as if it ran alone, although the runner ingests once
-  for every recall variant.
+- `tokens_per_probe` is what the memory system spends per probe: build (extraction, and
+  summaries when the recall reads them, of the unit amortized over its probes) + use (recall
+  + answer, or the context read when no answer ran); see `memlab.lab.analysis.costs`. The
+  judge is evaluation overhead, reported apart in `judge_tokens_per_probe`. A recall variant
+  is charged the whole ingest of its memory state, as if it ran alone, although the runner
+  ingests once for every recall variant.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -25,6 +25,14 @@ import pandas as pd
 
 from memlab.errors import ConfigError
 from memlab.lab.analysis.compare import Comparison, compare
+from memlab.lab.analysis.costs import (
+    UnitCosts,
+    numeric,
+    reads_summaries,
+    unit_costs,
+    use_tokens,
+    with_recall_calls,
+)
 from memlab.lab.analysis.scorers import SCORERS
 from memlab.lab.analysis.stats import cluster_bootstrap, cluster_bootstrap_macro, percentile
 
@@ -84,14 +92,6 @@ def score_names(frame: pd.DataFrame) -> list[str]:
     return names
 
 
-def _col(frame: pd.DataFrame, name: str) -> pd.Series:
-    # Optional columns (no judge stage, an older file) read as all-NaN rather than KeyError.
-    if name in frame.columns:
-        # Float, not nullable Int64: the mean of an all-errored variant is then NaN, not pd.NA.
-        return pd.to_numeric(frame[name], errors="coerce").astype(float)
-    return pd.Series(np.nan, index=frame.index, dtype=float)
-
-
 def _known_sum(cost: pd.Series, tokens: pd.Series) -> float:
     # Cost is unknown when some tokens were spent without a price; free (no tokens) is 0.
     if bool((cost.isna() & (tokens.fillna(0) > 0)).any()):
@@ -99,63 +99,15 @@ def _known_sum(cost: pd.Series, tokens: pd.Series) -> float:
     return float(cost.fillna(0).sum())
 
 
-@dataclass(frozen=True)
-class _UnitCosts:
-    tokens: pd.Series  # ingest + summary tokens per unit_id
-    cost: pd.Series  # ingest + summary cost per unit_id, NaN when unknown
-    n_probes: pd.Series
-
-
-def _unit_costs(units: pd.DataFrame) -> _UnitCosts:
-    by_id = units.set_index("unit_id") if len(units) else units
-    ingest_t, summary_t = _col(by_id, "ingest_tokens"), _col(by_id, "summary_tokens")
-    tokens = ingest_t.fillna(0) + summary_t.fillna(0)
-    cost = _col(by_id, "ingest_cost_usd").fillna(0) + _col(by_id, "summary_cost_usd").fillna(0)
-    unknown = (_col(by_id, "ingest_cost_usd").isna() & (ingest_t.fillna(0) > 0)) | (
-        _col(by_id, "summary_cost_usd").isna() & (summary_t.fillna(0) > 0)
-    )
-    cost[unknown] = np.nan
-    return _UnitCosts(tokens, cost, _col(by_id, "n_probes"))
-
-
-def _with_recall_calls(probes: pd.DataFrame, calls: pd.DataFrame) -> pd.DataFrame:
-    """Give probe rows recall tokens and cost from the ledger when the frame lacks them.
-
-    Agentic recall calls are attributed to a variant but not to a probe, so each of the
-    variant's rows gets an equal share of the variant's recall-stage calls.
-    """
-    if "recall_tokens" in probes.columns or "stage" not in calls.columns or probes.empty:
-        return probes
-    recall = calls[calls["stage"] == "recall"]
-    tokens = _col(recall, "input_tokens").fillna(0) + _col(recall, "output_tokens").fillna(0)
-    cost = _col(recall, "cost_usd")
-    frame = pd.DataFrame(
-        {
-            "variant_id": recall["variant_id"],
-            "t": tokens,
-            "c": cost.fillna(0),
-            # A variant's recall cost is unknown when a call had tokens but no price.
-            "unknown": cost.isna() & (tokens > 0),
-        }
-    ).groupby("variant_id")
-    total_t = frame["t"].sum()
-    total_c = frame["c"].sum().mask(frame["unknown"].any())
-    n_rows = probes.groupby("variant_id")["variant_id"].transform("size")
-    out = probes.copy()
-    out["recall_tokens"] = probes["variant_id"].map(total_t).fillna(0) / n_rows
-    out["recall_cost_usd"] = probes["variant_id"].map(total_c) / n_rows
-    out.loc[out["recall_tokens"] == 0, "recall_cost_usd"] = 0.0
-    return out
-
-
 def _row_stats(
     rows: pd.DataFrame,
     units: pd.DataFrame,
-    costs: _UnitCosts,
+    costs: UnitCosts,
     scores: list[str],
     *,
     n_boot: int,
     seed: int,
+    reads: bool = True,
 ) -> dict[str, Any]:
     ok = rows[rows["status"] == "ok"]
     out: dict[str, Any] = {}
@@ -175,35 +127,39 @@ def _row_stats(
     out["n_probes"] = len(rows)
     out["n_errors"] = int((rows["status"] != "ok").sum())
     n_rows = len(rows) or float("nan")  # no rows: per-probe figures are undefined
-    per_probe = (costs.tokens / costs.n_probes.where(costs.n_probes > 0)).fillna(0)
-    ingest = rows["unit_id"].map(per_probe).fillna(0)
-    stage_tokens = {st: _col(rows, f"{st}_tokens").fillna(0) for st in _STAGES}
-    out["ingest_tokens_per_probe"] = float(ingest.sum()) / n_rows
+
+    def amortized(values: pd.Series) -> float:
+        return float(costs.per_probe(values, rows["unit_id"]).fillna(0).sum()) / n_rows
+
+    stage_tokens = {st: numeric(rows, f"{st}_tokens").fillna(0) for st in _STAGES}
+    out["ingest_tokens_per_probe"] = amortized(costs.tokens())
     for st in _STAGES:
         out[f"{st}_tokens_per_probe"] = float(stage_tokens[st].sum()) / n_rows
-    out["tokens_per_probe"] = (
-        out["ingest_tokens_per_probe"]
-        + out["recall_tokens_per_probe"]
-        + out["answer_tokens_per_probe"]
-    )
-    out["context_tokens_per_probe"] = float(_col(ok, "context_tokens").mean())
-    out["memory_tokens_per_conversation"] = float(_col(units, "memory_tokens").mean())
-    out["ingest_coverage"] = float(_col(units, "ingest_coverage").mean())
+    out["summary_tokens_per_probe"] = amortized(costs.summary_tokens)
+    out["build_tokens_per_probe"] = amortized(costs.tokens(summaries=reads))
+    out["unused_summary_tokens_per_probe"] = 0.0 if reads else amortized(costs.summary_tokens)
+    out["use_tokens_per_probe"] = float(use_tokens(rows).sum()) / n_rows
+    out["tokens_per_probe"] = out["build_tokens_per_probe"] + out["use_tokens_per_probe"]
+    out["context_tokens_per_probe"] = float(numeric(ok, "context_tokens").mean())
+    out["memory_tokens_per_conversation"] = float(numeric(units, "memory_tokens").mean())
+    out["ingest_coverage"] = float(numeric(units, "ingest_coverage").mean())
     # Each unit's ingest is paid once for the variant; probe stages per row.
     unit_ids = units["unit_id"] if len(units) else pd.Series([], dtype=str)
-    ingest_cost = costs.cost.reindex(unit_ids)
+    ingest_cost = costs.cost().reindex(unit_ids)
     ingest_cost_sum = float("nan") if ingest_cost.isna().any() else float(ingest_cost.sum())
-    stage_cost = {st: _known_sum(_col(rows, f"{st}_cost_usd"), stage_tokens[st]) for st in _STAGES}
+    stage_cost = {
+        st: _known_sum(numeric(rows, f"{st}_cost_usd"), stage_tokens[st]) for st in _STAGES
+    }
     out["cost_usd"] = ingest_cost_sum + sum(stage_cost.values())
-    unit_cost = (costs.cost / costs.n_probes.where(costs.n_probes > 0)).reindex(rows["unit_id"])
+    unit_cost = costs.per_probe(costs.cost(summaries=reads), rows["unit_id"])
     ingest_cost_rows = float("nan") if unit_cost.isna().any() else float(unit_cost.sum())
     system_cost = ingest_cost_rows + stage_cost["recall"] + stage_cost["answer"]
     out["cost_usd_per_probe"] = system_cost / n_rows
     for st in _STAGES:
         for q in (50, 95):
-            out[f"{st}_ms_p{q}"] = percentile(_col(ok, f"{st}_ms"), q)
+            out[f"{st}_ms_p{q}"] = percentile(numeric(ok, f"{st}_ms"), q)
     for q in (50, 95):
-        out[f"ingest_ms_p{q}"] = percentile(_col(units, "ingest_ms"), q)
+        out[f"ingest_ms_p{q}"] = percentile(numeric(units, "ingest_ms"), q)
     health = units["health"].fillna("").astype(str) if "health" in units.columns else None
     out["units"] = len(units)
     out["units_unhealthy"] = 0 if health is None else int((~health.isin(_HEALTHY)).sum())
@@ -225,7 +181,9 @@ def summarize(
     (n scored), `s_repeat_sd` (standard deviation of the mean over repeats; NaN with one
     repeat), and in the overall table `s_macro` (the mean of per-category means) with
     `s_macro_lo` / `s_macro_hi`; then n_probes, n_errors,
-    ingest/recall/answer/judge_tokens_per_probe, tokens_per_probe (ingest + recall + answer),
+    ingest/recall/answer/judge/summary_tokens_per_probe, build_tokens_per_probe (extraction +
+    summaries the recall reads), unused_summary_tokens_per_probe, use_tokens_per_probe
+    (`costs.use_tokens`), tokens_per_probe (build + use),
     context_tokens_per_probe, memory_tokens_per_conversation, ingest_coverage (mean over the
     variant's units), cost_usd (the variant's total, NaN when any part is unpriced),
     cost_usd_per_probe (the system's, as tokens_per_probe), p50/p95 latency per stage, units,
@@ -247,13 +205,13 @@ def summarize(
     if by not in (None, "category"):
         raise ConfigError(f"summarize(by={by!r}): use None or 'category'")
     probes, variants, units = results.probes_df(), results.variants_df(), results.units_df()
-    probes = _with_recall_calls(probes, results.calls_df())
+    probes = with_recall_calls(probes, results.calls_df())
     names = score_names(probes) if scores is None else list(scores)
     missing = [s for s in names if s not in probes.columns]
     if missing:
         have = ", ".join(score_names(probes)) or "none"
         raise ConfigError(f"summarize: no score column {missing}; the probes frame has: {have}")
-    costs = _unit_costs(units)
+    costs = unit_costs(units)
     settings = [c for c in variants.columns if c not in ("variant_id", "label")]
     records: list[dict[str, Any]] = []
     for variant in variants.to_dict("records"):
@@ -262,12 +220,13 @@ def summarize(
         v_units = units[units["ingest_id"] == variant.get("ingest_id")] if len(units) else units
         head = {"variant_id": vid, "label": variant.get("label", vid)}
         tail = {k: variant[k] for k in settings}
+        opts: dict[str, Any] = {"n_boot": n_boot, "seed": seed, "reads": reads_summaries(variant)}
         if by == "category":
             for category, part in rows.groupby("category", sort=True, dropna=False):
-                stats = _row_stats(part, v_units, costs, names, n_boot=n_boot, seed=seed)
+                stats = _row_stats(part, v_units, costs, names, **opts)
                 records.append({**head, "category": category, **stats, **tail})
             continue
-        stats = _row_stats(rows, v_units, costs, names, n_boot=n_boot, seed=seed)
+        stats = _row_stats(rows, v_units, costs, names, **opts)
         ok = rows[rows["status"] == "ok"]
         for s in names:
             scored = ok[ok[s].notna()]

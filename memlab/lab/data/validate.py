@@ -10,6 +10,7 @@ names the file, the conversation id and the field path (`conversations[3].sessio
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
@@ -56,6 +57,16 @@ def _loc(loc: Sequence[int | str]) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc)
 
 
+# Every field name of the format, to suggest the one a misspelled key meant (`answer`).
+_FIELDS = sorted(
+    {
+        name
+        for model in (Dataset, Conversation, Participant, Session, Turn, Probe)
+        for name in model.model_fields
+    }
+)
+
+
 def _message(error: Any) -> str:
     kind: str = error["type"]
     value = error.get("input")
@@ -63,7 +74,12 @@ def _message(error: Any) -> str:
     if kind == "missing":
         return f"missing required field {name!r}"
     if kind == "extra_forbidden":
-        return f"unknown field {name!r}; the format's fields are listed in docs/dataset-format.md"
+        close = difflib.get_close_matches(name, _FIELDS, n=1, cutoff=0.75)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return (
+            f"unknown field {name!r}; {hint}the format's fields are listed in "
+            "docs/dataset-format.md"
+        )
     if kind.startswith(("datetime", "date")):
         return f"unparsable date {value!r}; write ISO 8601, like '2023-05-08T13:56:00Z'"
     shown = repr(value)
