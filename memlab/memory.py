@@ -14,6 +14,13 @@ from typing import Any, Literal, get_args
 
 from pydantic import ValidationError
 
+from memlab.arguments import (
+    check_flag,
+    check_instance,
+    check_items,
+    check_optional_text,
+    check_role,
+)
 from memlab.db.base import MemoryDb
 from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.db.store_core import check_count
@@ -24,6 +31,7 @@ from memlab.llm.client import LLM
 from memlab.llm.loader import OFFLINE_MODEL
 from memlab.llm.sync import run_sync
 from memlab.manager import ExtractionResult, MemoryManager
+from memlab.naming import DerivedIds, IdMode
 from memlab.recall.base import Corpus, RecallStrategy, get_strategy
 from memlab.recall.hits import RecallHits
 from memlab.schema import Message, Role, Run, SessionSummary, Usage, UserMemory
@@ -61,6 +69,9 @@ class Memory:
             extracts facts). Default "messages"; `create_user_memories` works in every mode.
         extract_every: With `ingest="extract"`, extract after every run ("run") or once
             over the whole session when it ends ("session").
+        ids: How extracted memories are named: "random" (uuid4, the default) or "derived"
+            from the user, the run or session, the extraction's and the op's positions
+            (`memlab.naming.DerivedIds`), so a replay names them the same every time.
 
     `Memory` is a `memlab.system.MemorySystem`: the replay lab measures it through
     `aingest`, `aend_session`, `arecall` and `held`, the same methods an agent calls.
@@ -77,6 +88,7 @@ class Memory:
         summary_trigger: str | SummaryTrigger | None = None,
         ingest: Ingest = "messages",
         extract_every: Literal["run", "session"] = "run",
+        ids: IdMode = "random",
     ) -> None:
         if ingest not in get_args(Ingest):
             raise ConfigError(f"Memory(ingest=...) is one of {get_args(Ingest)}, got {ingest!r}")
@@ -84,8 +96,11 @@ class Memory:
             raise ConfigError(
                 f"Memory(extract_every=...) is 'run' or 'session', got {extract_every!r}"
             )
+        if ids not in get_args(IdMode):
+            raise ConfigError(f"Memory(ids=...) is one of {get_args(IdMode)}, got {ids!r}")
         self.ingest: Ingest = ingest
         self.extract_every = extract_every
+        self._ids = DerivedIds() if ids == "derived" else None
         self._strategies: dict[str, RecallStrategy] = {}
         if db is None:
             db = DuckDbMemoryDb(":memory:")
@@ -98,16 +113,16 @@ class Memory:
         self.db: MemoryDb = db
         self.user_id = _user(user_id, DEFAULT_USER)
         self._llm = _model(model)
-        manager = manager or MemoryManager()
+        manager = MemoryManager() if manager is None else _manager(manager)
         self.manager = manager.with_llm(self._llm) if manager.llm is None and self._llm else manager
-        summarizer = summarizer or SessionSummarizer()
+        summarizer = SessionSummarizer() if summarizer is None else _summarizer(summarizer)
         self.summarizer = (
             summarizer.with_llm(self._llm) if summarizer.llm is None and self._llm else summarizer
         )
         self.summary_trigger: SummaryTrigger = (
             get_trigger(summary_trigger or "never")
             if summary_trigger is None or isinstance(summary_trigger, str)
-            else summary_trigger
+            else _trigger(summary_trigger)
         )
 
     def __repr__(self) -> str:
@@ -156,7 +171,10 @@ class Memory:
         """
         uid = self._uid(user_id)
         _text("session_id", session_id)
-        batch = [_run(session_id, r, uid, explicit_user=True) for r in runs]
+        batch = [
+            _run(session_id, r, uid, explicit_user=True)
+            for r in check_items("runs", runs, "a list of Runs")
+        ]
         if getattr(self.summary_trigger, "on_runs", True):
             for run in batch:
                 await self.aadd_run(session_id, run, user_id=uid)
@@ -218,7 +236,7 @@ class Memory:
 
     def get_runs(self, session_id: str | None = None, *, user_id: str | None = None) -> list[Run]:
         """The user's runs in order, of one session or of all."""
-        return self.db.get_runs(self._uid(user_id), session_id)
+        return self.db.get_runs(self._uid(user_id), check_optional_text("session_id", session_id))
 
     def get_messages_from_last_n_runs(
         self,
@@ -235,7 +253,9 @@ class Memory:
         model as it is.
         """
         check_count("last_n", last_n)
-        runs = self.db.get_runs(self._uid(user_id), session_id, last_n=last_n)
+        check_role("skip_role", skip_role, optional=True)
+        check_flag("skip_history_messages", skip_history_messages)
+        runs = self.db.get_runs(self._uid(user_id), _text("session_id", session_id), last_n=last_n)
         out: list[Message] = []
         seen_system = False
         for run in runs:
@@ -259,8 +279,12 @@ class Memory:
         user_id: str | None = None,
     ) -> list[Message]:
         """The session's user messages each followed by the assistant reply, in order."""
+        check_role("user_role", user_role)
+        for role in check_items("assistant_role", assistant_role, "a list of roles"):
+            check_role("assistant_role", role)
+        check_flag("skip_history_messages", skip_history_messages)
         out: list[Message] = []
-        for run in self.db.get_runs(self._uid(user_id), session_id):
+        for run in self.db.get_runs(self._uid(user_id), _text("session_id", session_id)):
             pending: Message | None = None
             for m in run.messages:
                 if skip_history_messages and m.from_history:
@@ -281,7 +305,8 @@ class Memory:
         self, memories: Iterable[UserMemory | str], *, user_id: str | None = None
     ) -> list[str]:
         """Store many facts in one transaction; return their ids in order."""
-        stored = self.db.upsert_memories(self._uid(user_id), [_memory(m) for m in memories])
+        given = check_items("memories", memories, "a list of memories (UserMemory or str)")
+        stored = self.db.upsert_memories(self._uid(user_id), [_memory(m) for m in given])
         return [m.memory_id or "" for m in stored]
 
     def replace_user_memory(
@@ -339,6 +364,7 @@ class Memory:
         """
         uid = self._uid(user_id)
         check_count("limit", limit)
+        _text("retrieval_method", retrieval_method)
         if limit is None:
             limit = max(self.db.count_memories(uid), 1)
         if retrieval_method == "agentic" and options.get("llm") is None:
@@ -389,6 +415,7 @@ class Memory:
         return RecallHits(chosen.search(self.db, user_id=uid, query=query, limit=limit, over=over))
 
     def _strategy(self, name: str, options: dict[str, Any]) -> RecallStrategy:
+        _text("strategy", name)
         if name == "agentic" and options.get("llm") is None:
             options = {**options, "llm": self.llm}
         # A strategy is rebuilt only when its settings change: building one may load an
@@ -476,24 +503,38 @@ class Memory:
         run_id: str | None = None,
     ) -> ExtractionResult:
         """Async form of `create_user_memories`."""
-        if (message is None) == (messages is None):
+        if message is None and messages is None:
+            raise ConfigError(
+                "create_user_memories needs one of message='...' or messages=[...]; got neither"
+            )
+        if message is not None and messages is not None:
             raise ConfigError(
                 "create_user_memories takes message='...' or messages=[...], not both"
             )
+        check_optional_text("session_id", session_id)
+        check_optional_text("run_id", run_id)
         if message is not None:
             batch = [Message(role="user", content=_text("message", message))]
         else:
             try:
                 batch = [
                     m if isinstance(m, Message) else Message.model_validate(m)
-                    for m in messages or []
+                    for m in check_items("messages", messages, "a list of messages")
                 ]
             except ValidationError as exc:
                 raise ConfigError(f"a message is not valid: {exc}") from exc
         for i, m in enumerate(batch):
             check_message(m, where=f"messages[{i}]")
+        uid = self._uid(user_id)
         return await self.manager.acreate_memories(
-            self.db, batch, user_id=self._uid(user_id), session_id=session_id, run_id=run_id
+            self.db,
+            batch,
+            user_id=uid,
+            session_id=session_id,
+            run_id=run_id,
+            id_prefix=self._ids.prefix(uid, run_id=run_id, session_id=session_id)
+            if self._ids
+            else None,
         )
 
     def update_memory_task(self, task: str, *, user_id: str | None = None) -> ExtractionResult:
@@ -504,8 +545,12 @@ class Memory:
         self, task: str, *, user_id: str | None = None
     ) -> ExtractionResult:
         """Async form of `update_memory_task`."""
+        uid = self._uid(user_id)
         return await self.manager.aupdate_memory_task(
-            self.db, _text("task", task), user_id=self._uid(user_id)
+            self.db,
+            _text("task", task),
+            user_id=uid,
+            id_prefix=self._ids.prefix(uid, task=True) if self._ids else None,
         )
 
     def create_session_summary(
@@ -548,7 +593,8 @@ class Memory:
 
     def add_session_summary(self, summary: SessionSummary) -> None:
         """Store a summary written elsewhere (a model call, an import)."""
-        self.db.upsert_summary(summary)
+        hint = "build one with SessionSummary(session_id=..., user_id=..., summary=...)"
+        self.db.upsert_summary(check_instance("summary", summary, SessionSummary, hint))
 
     def delete_session_summary(self, session_id: str, *, user_id: str | None = None) -> None:
         """Delete the summary of a session.
@@ -567,7 +613,7 @@ class Memory:
         Unlike agno, a bare `clear()` does not wipe other users: pass `user_id=` or
         `all_users=True`. The event history stays as the audit trail.
         """
-        if all_users:
+        if check_flag("all_users", all_users):
             if user_id is not None:
                 raise ConfigError("pass either user_id= or all_users=True to clear(), not both")
             self.db.clear(all_users=True)
@@ -609,8 +655,9 @@ def _run(
             raise ConfigError(f"run.session_id is {run.session_id!r}, not {session_id!r}")
         stored = run
     else:
+        given = check_items("run", run, "a Run or a list of messages (Message or dict)")
         try:
-            messages = [m if isinstance(m, Message) else Message.model_validate(m) for m in run]
+            messages = [m if isinstance(m, Message) else Message.model_validate(m) for m in given]
         except ValidationError as exc:
             raise ConfigError(f"a message of the run is not valid: {exc}") from exc
         stored = Run(session_id=session_id, user_id=uid, messages=messages)
@@ -620,6 +667,25 @@ def _run(
             "e.g. [{'role': 'user', 'content': '...'}, {'role': 'assistant', 'content': '...'}]"
         )
     return stored
+
+
+def _manager(manager: object) -> MemoryManager:
+    hint = "e.g. MemoryManager(prompt='agno-v2'), or None for the default"
+    return check_instance("Memory(manager=...)", manager, MemoryManager, hint)
+
+
+def _summarizer(summarizer: object) -> SessionSummarizer:
+    hint = "e.g. SessionSummarizer(mode='incremental'), or None for the default"
+    return check_instance("Memory(summarizer=...)", summarizer, SessionSummarizer, hint)
+
+
+def _trigger(trigger: object) -> SummaryTrigger:
+    if not isinstance(trigger, SummaryTrigger):
+        raise ConfigError(
+            "Memory(summary_trigger=...) takes a trigger's name ('never', 'every_n_runs', "
+            f"'token_threshold', 'session_end') or a trigger, got {type(trigger).__name__}"
+        )
+    return trigger
 
 
 def _verbatim(run: Run, user_id: str) -> list[UserMemory]:
@@ -673,5 +739,5 @@ def _memory(memory: UserMemory | str) -> UserMemory:
         try:
             return UserMemory(memory=memory)
         except ValidationError as exc:
-            raise ConfigError(exc.errors()[0]["msg"]) from exc
+            raise ConfigError(str(exc.errors()[0]["msg"]).removeprefix("Value error, ")) from exc
     raise ConfigError(f"a memory must be a UserMemory or a str, got {type(memory).__name__}")

@@ -147,7 +147,8 @@ class SessionSummary(_Record):
     topics: list[str] = Field(default_factory=list)
     """Topics the session touched."""
     updated_at: datetime = Field(default_factory=utcnow)
-    """When the summary was last written (UTC)."""
+    """The time of the session the summary covers, as of its latest message (UTC); the
+    summarizer sets it so, and a summary built by hand defaults to now."""
     run_ids: list[str] = Field(default_factory=list)
     """Ids of the runs the summary covers, so an incremental summary knows where to resume."""
 
@@ -289,3 +290,7 @@ class LlmCall(_Record):
     """The run the call served."""
     memory_id: str | None = None
     """The memory the call served, when one."""
+    tools_requested: bool = False
+    """True when the request offered tools."""
+    tools_used: bool | None = None
+    """True when the answer called a tool; None when there was no answer (the call failed)."""

@@ -102,7 +102,7 @@ def test_components_with_their_own_model_keep_it() -> None:
 
 def test_create_user_memories_takes_one_message_or_many() -> None:
     memory = Memory(user_id="ana")
-    with pytest.raises(ConfigError, match="not both"):
+    with pytest.raises(ConfigError, match=r"needs one of message='...' or messages=\[...\]"):
         memory.create_user_memories()
     with pytest.raises(ConfigError, match="not both"):
         memory.create_user_memories("a", [{"role": "user", "content": "b"}])

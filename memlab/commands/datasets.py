@@ -7,6 +7,7 @@ import json
 import sys
 from typing import Any
 
+from memlab.commands import flags
 from memlab.lab.data.dataset import Problem
 
 FORMATS = ("auto", "native", "locomo", "longmemeval")
@@ -34,7 +35,13 @@ def register(sub: Any) -> None:
 
     convert = actions.add_parser("convert", help="convert any supported format to native JSONL")
     _common(convert)
-    convert.add_argument("--to", required=True, metavar="OUT.jsonl", help="file to write")
+    convert.add_argument(
+        "--to",
+        required=True,
+        metavar="OUT.jsonl",
+        type=flags.file_to_write("out.jsonl"),
+        help="file to write",
+    )
     convert.add_argument(
         "--strict", action="store_true", help="refuse to convert a file with problems"
     )
@@ -42,7 +49,7 @@ def register(sub: Any) -> None:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", help="the dataset file")
+    parser.add_argument("path", type=flags.file_to_read, help="the dataset file")
     parser.add_argument(
         "--format", default="auto", choices=FORMATS, help="file format (default: from content)"
     )

@@ -7,30 +7,54 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from memlab.commands import flags
+from memlab.commands.outcome import EXIT_CODES_HELP, ReplayOutcome
+
 
 def register(sub: Any) -> None:
     """Add the `replay` subcommand to `sub` (argparse subparsers)."""
     parser: argparse.ArgumentParser = sub.add_parser(
         "replay",
         help="replay recorded conversations through a grid of memory designs and score them",
-        description="Run an experiment (a TOML file) into a DuckDB results file. Running the "
-        "same command again resumes: finished units are skipped.",
+        # Lines broken by hand: the raw formatter keeps the exit-code table's layout.
+        description="Run an experiment (a TOML file) into a DuckDB results file.\n"
+        "Running the same command again resumes: finished units are skipped,\n"
+        "units with an error are redone.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("config", metavar="CONFIG.toml", help="the experiment file")
     parser.add_argument(
-        "--db", help="results file (default: results/<experiment name>.duckdb)", default=None
+        "config", metavar="CONFIG.toml", type=flags.file_to_read, help="the experiment file"
     )
-    parser.add_argument("--limit", type=int, help="replay only the first N conversations")
+    parser.add_argument(
+        "--db",
+        type=flags.file_to_write("results.duckdb"),
+        help="results file (default: results/<experiment name>.duckdb)",
+        default=None,
+    )
+    parser.add_argument("--limit", type=flags.LIMIT, help="replay only the first N conversations")
     parser.add_argument("--force", action="store_true", help="recompute finished units too")
     parser.add_argument(
-        "--max-cost", type=float, metavar="USD", help="budget in USD per model used"
-    )
-    parser.add_argument("--concurrency", type=int, help="units (and model calls) at once")
-    parser.add_argument(
-        "--model", help="use this litellm model for every stage (extract, summary, answer, judge)"
+        "--max-cost", type=flags.MAX_COST, metavar="USD", help="budget in USD per model used"
     )
     parser.add_argument(
-        "--api-base", help="server for non-memlab models (e.g. http://127.0.0.1:8000/v1)"
+        "--concurrency", type=flags.CONCURRENCY, help="units (and model calls) at once"
+    )
+    parser.add_argument(
+        "--model",
+        type=flags.MODEL,
+        help="use this litellm model for every stage (extract, summary, answer, judge)",
+    )
+    parser.add_argument(
+        "--api-base",
+        type=flags.API_BASE,
+        help="server for non-memlab models (e.g. http://127.0.0.1:8000/v1)",
+    )
+    parser.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="API key for non-memlab models (never stored with the results); a server on "
+        "127.0.0.1/localhost gets 'none' by default",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=_run)
@@ -46,23 +70,28 @@ def _run(args: argparse.Namespace) -> int:
         max_cost_usd=args.max_cost,
         concurrency=args.concurrency,
         api_base=args.api_base,
+        api_key=args.api_key,
+        cli=True,
     )
     db = Path(args.db) if args.db else Path("results") / f"{_slug(experiment.name)}.duckdb"
     results = replay(experiment, db=db, force=args.force, quiet=args.quiet)
     try:
-        units = results.units_df()
-        probes = results.probes_df()
-        errors = int((probes["status"] == "error").sum())
-        unhealthy = int((units["health"] != "ok").sum())
+        outcome = ReplayOutcome.of(results)
         print(
-            f"{results.name} ({results.experiment_id}): {len(units)} units, "
-            f"{len(probes)} probe rows ({errors} errors), {unhealthy} unhealthy units -> {db}",
+            f"{results.name} ({results.experiment_id}): {outcome.units} units, "
+            f"{outcome.probe_rows} probe rows ({outcome.errors} errors), "
+            f"{len(outcome.unhealthy)} unhealthy units -> {db}",
             file=sys.stdout,
         )
+        from memlab.lab.analysis.findings import findings_text
+
+        print("\n" + findings_text(results))
         print(f"next: memlab report --db {db}")
+        for problem in outcome.problems():  # after everything is written, as the code says
+            print(f"memlab: {problem}", file=sys.stderr)
     finally:
         results.close()
-    return 0
+    return outcome.exit_code
 
 
 def _slug(name: str) -> str:

@@ -2,7 +2,9 @@
 
 A migration, once shipped, is never edited: a schema change is a new function appended to
 `MIGRATIONS`. Applied names are recorded in the `_migrations` ledger table, so opening an old
-file brings it forward and opening a current file does nothing.
+file brings it forward, opening a current file does nothing, and a file whose ledger names a
+migration this memlab does not ship (a newer memlab wrote it) is refused before anything is
+written (`memlab.db.versions`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,14 @@ from collections.abc import Callable, Sequence
 
 import duckdb
 
-__all__ = ["MIGRATIONS", "apply_migrations", "migration"]
+from memlab.db.damage import damage_error, problem_of
+from memlab.db.versions import applied_names, newer_schema_error, read_ledger, schema_version
+from memlab.errors import StoreError
+
+__all__ = ["LEDGER", "MIGRATIONS", "apply_migrations", "check_store_version", "migration"]
+
+LEDGER = "_migrations"
+"""The table recording the store migrations applied to a file."""
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
@@ -148,7 +157,9 @@ def apply_migrations(
     con: duckdb.DuckDBPyConnection,
     migrations: Sequence[tuple[str, Migration]] | None = None,
     *,
-    ledger: str = "_migrations",
+    ledger: str = LEDGER,
+    tables: str = "store tables",
+    path: str | None = None,
 ) -> list[str]:
     """Apply every migration not yet in the ledger, each in its own transaction.
 
@@ -157,29 +168,95 @@ def apply_migrations(
         migrations: The ordered (name, function) list; None for the store's `MIGRATIONS`.
             The replay lab passes its own list, for tables it keeps apart from the store's.
         ledger: The table recording the applied names (a code constant, never user input).
+        tables: What the ledger versions, for the error about a newer file.
+        path: The file, for that error; None asks DuckDB.
 
     Returns:
         The names applied by this call (empty when the file was current).
+
+    Raises:
+        StoreError: the ledger names a migration not in `migrations` (a newer memlab wrote the
+            file), and nothing was written; or a migration failed (tables of the same names
+            that memlab did not create, a damaged file), and that migration was rolled back.
     """
-    con.execute(
-        f"CREATE TABLE IF NOT EXISTS {ledger}"
-        " (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
-    )
-    done = {row[0] for row in con.execute(f"SELECT name FROM {ledger}").fetchall()}
+    steps = MIGRATIONS if migrations is None else migrations
+    _check_not_newer(con, [name for name, _ in steps], ledger=ledger, tables=tables, path=path)
+    done = set(applied_names(con, ledger=ledger) or ())
     applied: list[str] = []
-    for name, fn in MIGRATIONS if migrations is None else migrations:
+    for name, fn in steps:
         if name in done:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
+            # In the migration's transaction: a file whose first migration fails keeps no
+            # trace of memlab, not even an empty ledger.
+            con.execute(
+                f"CREATE TABLE IF NOT EXISTS {ledger}"
+                " (name VARCHAR PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+            )
             fn(con)
             con.execute(f"INSERT INTO {ledger} VALUES (?, now()::TIMESTAMP)", [name])
             con.execute("COMMIT")
+        except duckdb.Error as exc:
+            con.execute("ROLLBACK")
+            raise _failed(path or _file_of(con), name, tables, exc) from exc
         except BaseException:
             con.execute("ROLLBACK")
             raise
         applied.append(name)
     return applied
+
+
+def _failed(path: str, name: str, tables: str, exc: duckdb.Error) -> StoreError:
+    problem = problem_of(exc)
+    if problem is not None:
+        return damage_error(path, problem, exc)
+    return StoreError(
+        f"{path}: migration {name} of its {tables} failed ({exc}); it was rolled back, so the "
+        "file is as it was. A DuckDB file another application wrote may already hold tables "
+        "of the same names: give memlab a file of its own."
+    )
+
+
+def check_store_version(con: duckdb.DuckDBPyConnection, *, path: str) -> int:
+    """The store version of the file `con` reads, after checking this memlab can read it.
+
+    Reads only; a file without the ledger (blank) is version 0, and an older one is brought
+    forward by `apply_migrations`.
+
+    Raises:
+        StoreError: a newer memlab wrote the file; the message names both versions.
+    """
+    names = [name for name, _ in MIGRATIONS]
+    return _check_not_newer(con, names, ledger=LEDGER, tables="store tables", path=path)
+
+
+def _check_not_newer(
+    con: duckdb.DuckDBPyConnection,
+    names: list[str],
+    *,
+    ledger: str,
+    tables: str,
+    path: str | None,
+) -> int:
+    found = read_ledger(con, ledger=ledger, known=names)
+    supported = schema_version(names)
+    if found.unknown or found.version > supported:
+        raise newer_schema_error(
+            path or _file_of(con),
+            tables=tables,
+            found=found,
+            supported=supported,
+            action="open this file",
+        )
+    return found.version
+
+
+def _file_of(con: duckdb.DuckDBPyConnection) -> str:
+    row = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return str(row[0]) if row and row[0] else ":memory:"
 
 
 @migration
@@ -191,3 +268,15 @@ def m003_llm_calls_lab(con: duckdb.DuckDBPyConnection) -> None:
     """
     for column in ("experiment_id", "variant_id", "unit_id", "stage"):
         con.execute(f"ALTER TABLE llm_calls ADD COLUMN {column} VARCHAR")
+
+
+@migration
+def m004_llm_calls_tools(con: duckdb.DuckDBPyConnection) -> None:
+    """Record per call whether tools were offered and whether the answer called one.
+
+    A model served without tool support answers a tool request in text; these columns let a
+    replay (and a reader) tell that apart from a model that chose to store nothing. Rows
+    written before this migration keep NULL.
+    """
+    con.execute("ALTER TABLE llm_calls ADD COLUMN tools_requested BOOLEAN")
+    con.execute("ALTER TABLE llm_calls ADD COLUMN tools_used BOOLEAN")

@@ -194,6 +194,8 @@ LLM_CALLS_SCHEMA = pa.schema(
         ("session_id", _STR),
         ("run_id", _STR),
         ("memory_id", _STR),
+        ("tools_requested", _BOOL),
+        ("tools_used", _BOOL),
     ]
 )
 """Arrow schema of an `llm_calls` batch, in the table's column order."""

@@ -30,10 +30,17 @@ from memlab.llm.caching import (
     cache_policy,
     check_cache_mode,
 )
-from memlab.llm.failures import classify
+from memlab.llm.embedded import lift_tool_calls
+from memlab.llm.failures import Failure, classify
+from memlab.llm.keys import PYTHON_ADVICE, KeyAdvice, local_default_key
 from memlab.llm.loader import OFFLINE_MODEL, warm
 from memlab.llm.network import check_allowed
-from memlab.llm.request import Completion, completion_from_response, request_hash
+from memlab.llm.request import (
+    Completion,
+    completion_from_response,
+    request_hash,
+    usage_from_response,
+)
 from memlab.llm.retry import (
     REAL_CLOCK,
     Clock,
@@ -41,6 +48,7 @@ from memlab.llm.retry import (
     Target,
     describe_failure,
     describe_long_wait,
+    key_variables,
 )
 from memlab.llm.sync import run_sync
 
@@ -54,10 +62,12 @@ __all__ = [
     "CacheMode",
     "CachePolicy",
     "LedgerStore",
+    "NamesCalls",
     "PromptRef",
     "UnusableOutput",
     "Validator",
     "cache_note",
+    "new_call_row",
 ]
 
 Json = dict[str, Any]
@@ -90,6 +100,29 @@ class LedgerStore(Protocol):
         """Store a response under its hash (the first answer wins unless `replace`)."""
 
 
+@runtime_checkable
+class NamesCalls(Protocol):
+    """A ledger that names the calls it is about to record.
+
+    The replay lab's ledger does: it derives each call's id from the unit, stage and probe
+    the call serves, so reruns cite the same ids in their result rows. Other stores leave
+    ids random.
+    """
+
+    def name_call(self, purpose: str) -> str | None:
+        """The id of the next call made for `purpose`, or None for a random one."""
+
+
+def new_call_row(store: LedgerStore, **fields: Any) -> LlmCall:
+    """The ledger row of a call about to be made (`fields` as `LlmCall`'s), named by `store`.
+
+    Made before the call, because its id is needed before the row is recorded: answers
+    and errors cite it.
+    """
+    name = store.name_call(str(fields["purpose"])) if isinstance(store, NamesCalls) else None
+    return LlmCall(**fields) if name is None else LlmCall(call_id=name, **fields)
+
+
 class PromptRef(Protocol):
     """A named, versioned prompt (see `memlab.llm.prompt.Prompt`)."""
 
@@ -115,7 +148,9 @@ class LLM:
             store they work on), and a call that names none, or a store that keeps no ledger,
             to an in-memory store of this LLM's own (`db`), opened on first use.
         api_base: The server to call (local OpenAI-compatible servers).
-        api_key: The key, when not taken from the provider's environment variable.
+        api_key: The key, when not taken from the provider's environment variable. None with
+            an `api_base` on this machine (127.0.0.1, localhost, ::1) sends the placeholder
+            "none" unless the provider's variable is set, as local servers want no key.
         temperature: Sampling temperature; None leaves the provider's default.
         timeout_s: Per-attempt timeout.
         max_retries: Retries of 429, 5xx, timeouts and connection errors.
@@ -131,6 +166,9 @@ class LLM:
         params: Further litellm completion parameters (`top_p`, `seed`, `max_tokens`, ...).
         clock: What the waits between retries sleep with (`memlab.testing.FakeClock` in
             tests, so a back-off costs no real time and its waits can be asserted).
+        key_advice: How the user gives a key where this LLM was configured (a CLI flag, an
+            experiment key), for the messages of a missing or refused key; None speaks of
+            `LLM(api_key=...)`.
     """
 
     def __init__(
@@ -151,6 +189,7 @@ class LLM:
         cache: CacheMode = True,
         params: Mapping[str, Any] | None = None,
         clock: Clock = REAL_CLOCK,
+        key_advice: KeyAdvice | None = None,
     ) -> None:
         if not isinstance(model, str) or not model.strip():
             raise ConfigError(f"model must be a litellm model string, got {model!r}")
@@ -164,6 +203,10 @@ class LLM:
         self._fallback: LedgerStore | None = None
         self.api_base = api_base
         self._api_key = api_key
+        self.key_advice = key_advice or PYTHON_ADVICE
+        self.schema_refused = False
+        """True once the server refused a JSON schema: structured calls then ask for plain
+        JSON mode (see `memlab.llm.schemas`)."""
         self.temperature = temperature
         self.timeout_s = timeout_s
         self.retry = RetryPolicy(
@@ -319,7 +362,9 @@ class LLM:
             params=params,
             prompt=label,
         )
-        row = LlmCall(
+        store = self.ledger_for(ledger)
+        row = new_call_row(
+            store,
             purpose=purpose,
             model=self.model,
             request_hash=key,
@@ -329,8 +374,8 @@ class LLM:
             session_id=session_id,
             run_id=run_id,
             memory_id=memory_id,
+            tools_requested=bool(tools),
         )
-        store = self.ledger_for(ledger)
         started = time.perf_counter()
         caching = self.cache_policy(use_cache)
         if caching.read:
@@ -349,7 +394,7 @@ class LLM:
             "tools": list(tools) if tools else None,
             "api_base": self.api_base,
             "response_format": dict(response_format) if response_format else None,
-            "api_key": self._api_key,
+            "api_key": self.request_key(),
         }
         kwargs.update({k: v for k, v in optional.items() if v})
         async with self._semaphore():
@@ -357,12 +402,23 @@ class LLM:
             response, attempts = await self._send(store, kwargs, row, started)
         done = completion_from_response(response, call_id=row.call_id, model=self.model)
         if done is None:
-            message = (
-                f"{self.model!r} answered with an empty choice list (no message); "
-                "the server is misbehaving: check its logs"
+            empty = Failure("bad_shape", detail="an empty 'choices' list, so no message")
+            message = describe_failure(empty, self._target())
+            usage = usage_from_response(response)  # the server may still count the prompt
+            self.budget.add(usage)
+            await self._record(
+                store,
+                row,
+                started,
+                attempts=attempts,
+                error=message,
+                input_tokens=usage.input_tokens or None,
+                output_tokens=usage.output_tokens or None,
+                cost_usd=usage.cost_usd,
             )
-            await self._record(store, row, started, attempts=attempts, error=message)
             raise ModelCallError(message, call_id=row.call_id)
+        if tools:
+            done = lift_tool_calls(done)
         self.budget.add(done.usage)
         if caching.write:  # cached even when unusable, so a re-run replays the same failure
             self._cache_put(store, key, done, at=row.created_at, replace=caching.replace)
@@ -402,12 +458,25 @@ class LLM:
                 await self._record(store, row, started, attempts=attempt, error=message)
                 raise ModelCallError(message, call_id=row.call_id) from exc
 
+    def request_key(self) -> str | None:
+        """The key a call sends: the one given, "none" for a local server, else None.
+
+        None lets litellm read the provider's environment variable.
+        """
+        if self._api_key is not None or self.is_baseline:
+            return self._api_key
+        if self.api_base is None:
+            return None
+        return local_default_key(self.api_base, key_variables(self.model))
+
     def _target(self) -> Target:
         return Target(
             model=self.model,
             api_base=self.api_base,
             explicit_key=self._api_key is not None,
             timeout_s=self.timeout_s,
+            local_key=self._api_key is None and self.request_key() is not None,
+            advice=self.key_advice,
         )
 
     async def _replay(
@@ -441,14 +510,18 @@ class LLM:
         **fields: Any,
     ) -> Completion:
         problem = validate(done) if validate else None
+        if validate and done.refusal:  # a refusal is no empty result, whatever it parses to
+            problem = f"the model refused: {done.refusal!r}"
         unusable = UnusableOutput(problem, completion=done) if problem else None
+        reported = done.usage_reported
         await self._record(
             store,
             row,
             started,
-            input_tokens=done.usage.input_tokens,
-            output_tokens=done.usage.output_tokens,
+            input_tokens=done.usage.input_tokens if reported else None,
+            output_tokens=done.usage.output_tokens if reported else None,
             cost_usd=done.usage.cost_usd,
+            tools_used=bool(done.tool_calls),
             error=f"unusable output: {unusable.reason}" if unusable else None,
             **fields,
         )
@@ -473,8 +546,8 @@ class LLM:
             key,
             model=self.model,
             response=done.to_cache_json(at=at),
-            input_tokens=done.usage.input_tokens,
-            output_tokens=done.usage.output_tokens,
+            input_tokens=done.usage.input_tokens if done.usage_reported else None,
+            output_tokens=done.usage.output_tokens if done.usage_reported else None,
             cost_usd=done.usage.cost_usd,
             replace=replace,
         )

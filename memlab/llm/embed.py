@@ -18,9 +18,10 @@ import numpy as np
 import numpy.typing as npt
 
 from memlab.errors import ConfigError, ModelCallError
+from memlab.llm.client import new_call_row
 from memlab.llm.network import check_allowed
 from memlab.llm.request import request_hash
-from memlab.schema import LlmCall, Usage
+from memlab.schema import Usage
 
 if TYPE_CHECKING:
     from memlab.llm.client import LLM, LedgerStore
@@ -70,8 +71,8 @@ async def aembed(
         params={"embed": True},
         prompt=None,
     )
-    row = LlmCall(purpose="embed", model=llm.model, request_hash=key, user_id=user_id)
     store = llm.ledger_for(ledger)
+    row = new_call_row(store, purpose="embed", model=llm.model, request_hash=key, user_id=user_id)
     started = time.perf_counter()
     caching = llm.cache_policy(use_cache)
     hit = store.cache_get(key) if caching.read else None
@@ -104,7 +105,9 @@ async def aembed(
         "max_retries": 0,
         "num_retries": 0,
     }
-    kwargs.update({k: v for k, v in (("api_base", llm.api_base), ("api_key", llm._api_key)) if v})
+    kwargs.update(
+        {k: v for k, v in (("api_base", llm.api_base), ("api_key", llm.request_key())) if v}
+    )
     async with llm._semaphore():
         started = time.perf_counter()
         response, attempts = await llm._send(store, kwargs, row, started, method="aembedding")

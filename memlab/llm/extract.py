@@ -31,6 +31,7 @@ from memlab.llm.parse import (
 )
 from memlab.llm.prompt import Prompt, get_prompt
 from memlab.llm.request import Completion
+from memlab.llm.schemas import ops_response_format
 from memlab.llm.sections import clip, day_of, format_day, render_block, render_items, render_turns
 from memlab.llm.tools import MEMORY_TOOLS
 from memlab.registry import Registry
@@ -208,7 +209,7 @@ class SinglePassJson:
             request,
             get_prompt("single-pass-json"),
             ops_from_json,
-            response_format={"type": "json_object"},
+            response_format=ops_response_format(),
         )
 
 

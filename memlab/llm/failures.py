@@ -9,8 +9,10 @@ socket errors) says what really happened, and a status is kept only when a serve
 
 from __future__ import annotations
 
+import ast
 import json
 import re
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,14 +21,18 @@ from typing import Any, Literal
 
 __all__ = ["Failure", "FailureKind", "classify"]
 
-FailureKind = Literal["no_key", "connect", "disconnect", "timeout", "bad_body", "http", "client"]
+FailureKind = Literal[
+    "no_key", "connect", "disconnect", "timeout", "bad_body", "bad_shape", "http", "client"
+]
 """What happened:
 
 - `no_key`: no API key was found, so nothing was sent.
 - `connect`: no connection could be opened (refused, unknown host).
 - `disconnect`: a connection was opened but broke before a complete answer.
 - `timeout`: no answer within the client's timeout.
-- `bad_body`: a server answered, but its body is not the JSON the protocol promises.
+- `bad_body`: a server answered, but its body is not valid JSON.
+- `bad_shape`: a server answered with JSON that is not a chat completion (`null`, an array,
+  an object without a `choices` list or with an empty one, or an error object in a 200).
 - `http`: a server answered with an HTTP error status.
 - `client`: the request failed inside the client (litellm or the SDK), not at a server.
 """
@@ -35,6 +41,16 @@ _RETRY_STATUS = frozenset({408, 409, 429})
 # "litellm.InternalServerError: InternalServerError: OpenAIException - " and the like.
 _LITELLM_PREFIX = re.compile(r"^(litellm\.\w+: )?(\w+Error: )?(\w+Exception - )?")
 _KEY_WORDS = ("api_key", "api key", "credentials")
+# litellm's words for a body the SDK parsed into something other than an object
+# ("... Received: None. Check the reverse proxy or model server configuration.").
+_NOT_AN_OBJECT = re.compile(
+    r"Empty or invalid response from LLM endpoint\. Received: (?P<value>.*?)\. Check the ",
+    re.DOTALL,
+)
+# litellm's function that turns a server's JSON object into a completion: an error raised
+# inside it is about the body the server sent.
+_CONVERTER = "convert_to_model_response_object"
+_COMPLETION = "an object with a 'choices' list"
 
 
 @dataclass(frozen=True)
@@ -44,7 +60,7 @@ class Failure:
     Attributes:
         kind: What happened (see `FailureKind`).
         status: The HTTP status a server sent; None when no server sent one.
-        server_message: The error text the server sent with `status`.
+        server_message: The error text the server sent with `status` (or in a 200 body).
         retry_after_s: The server's `Retry-After`, in seconds, when it sent one.
         url: The URL the request went to, when the chain records it.
         detail: The innermost cause, as "Type: text", for the message's last words.
@@ -64,7 +80,7 @@ class Failure:
         """True for what may pass by itself: rate limits, server errors, network trouble."""
         if self.kind == "http":
             return self.status is not None and (self.status in _RETRY_STATUS or self.status >= 500)
-        return self.kind in ("connect", "disconnect", "timeout", "bad_body")
+        return self.kind in ("connect", "disconnect", "timeout", "bad_body", "bad_shape")
 
 
 def classify(exc: BaseException) -> Failure:
@@ -99,8 +115,13 @@ def _classify(exc: BaseException) -> Failure:
         # (a StopIteration for an HTML page), which tells the reader nothing.
         said = f"JSONDecodeError: {_first_line(str(bad_json))}"
         return Failure("bad_body", url=url, detail=said, body=bad_json.doc[:120])
-    if any("empty or invalid response from llm endpoint" in str(e).lower() for e in everything):
-        return Failure("bad_body", url=url, detail=_unwrapped(str(exc)))
+    error_object = _error_object(everything)
+    if error_object is not None:
+        return Failure("bad_shape", url=url, server_message=error_object, detail=detail)
+    shape = _bad_shape(everything)
+    if shape is not None:
+        lacked, body = shape
+        return Failure("bad_shape", url=url, detail=lacked, body=body)
     if any(isinstance(e, httpx.ConnectError | ConnectionRefusedError) for e in chain) or any(
         type(e).__name__ in ("ClientConnectorError", "gaierror") for e in chain
     ):
@@ -113,6 +134,60 @@ def _classify(exc: BaseException) -> Failure:
     if any(_is_missing_key(e) for e in everything):
         return Failure("no_key", url=url, detail=detail)
     return Failure("client", url=url, detail=detail)
+
+
+def _bad_shape(chain: list[BaseException]) -> tuple[str, str | None] | None:
+    """What a JSON body lacked to be a chat completion, and its start; None if not that."""
+    for item in chain:
+        found = _NOT_AN_OBJECT.search(str(item))
+        if found is not None:
+            return _not_an_object(found.group("value"))
+    for item in chain:
+        text = str(item)
+        if "no 'choices'" in text or "'choices' that is not a list" in text:
+            return "a JSON object without a 'choices' list", None
+    root = chain[-1]
+    if any(frame.f_code.co_name == _CONVERTER for e in chain for frame, _ in _frames(e)):
+        said = f"{type(root).__name__}: {_first_line(str(root))}"
+        return f"a 'choices' list whose first item litellm could not read ({said})", None
+    return None
+
+
+def _error_object(chain: list[BaseException]) -> str | None:
+    """The error a server sent in a 200 body instead of a completion (its message), if so.
+
+    litellm drops that message from its exception; the body is still a local of its
+    converter's frame.
+    """
+    for item in chain:
+        for frame, _ in _frames(item):
+            if frame.f_code.co_name != _CONVERTER:
+                continue
+            body = frame.f_locals.get("response_object")
+            error = body.get("error") if isinstance(body, dict) else None
+            if error:
+                return _server_message({"error": error}, str(error))
+    return None
+
+
+def _not_an_object(shown: str) -> tuple[str, str | None]:
+    """Describe the value litellm shows (a Python repr of the parsed body)."""
+    try:
+        value = ast.literal_eval(shown)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return f"{shown[:80]} instead of {_COMPLETION}", None
+    if value is None:
+        return f"JSON null instead of {_COMPLETION}", None
+    if isinstance(value, list):
+        array = f"a JSON array of {len(value)} items" if value else "an empty JSON array"
+        return f"{array} instead of {_COMPLETION}", None
+    if isinstance(value, str):  # a JSON string, or a body sent as text
+        return f"a string instead of {_COMPLETION}", value[:120]
+    return f"the JSON value {json.dumps(value)} instead of {_COMPLETION}", None
+
+
+def _frames(exc: BaseException) -> Iterator[tuple[Any, int]]:
+    return traceback.walk_tb(exc.__traceback__)
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:

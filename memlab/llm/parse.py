@@ -17,9 +17,10 @@ from typing import Any, Generic, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from memlab.errors import ExtractionError
+from memlab.errors import ExtractionError, ModelCallError
 from memlab.llm.client import LLM, UnusableOutput, cache_note
 from memlab.llm.request import Completion
+from memlab.llm.schemas import JSON_OBJECT, is_schema, schema_refused
 from memlab.llm.tools import ADD_MEMORY, DELETE_MEMORY, UPDATE_MEMORY
 from memlab.schema import MemoryOp, OpKind, Usage
 
@@ -219,16 +220,40 @@ async def complete_parsed(
     """
 
     def validate(completion: Completion) -> str | None:
+        if completion.finish_reason == "length":
+            return (
+                f"the answer was cut at the output cap after {completion.usage.output_tokens} "
+                "tokens (finish_reason 'length'), so it is incomplete"
+            )
         try:
             parse(completion)
         except OutputError as exc:
             return str(exc)
         return None
 
+    options = dict(options)
+    if is_schema(options.get("response_format")) and llm.schema_refused:
+        options["response_format"] = JSON_OBJECT
     try:
-        done = await llm.acomplete(messages, validate=validate, **options)
+        try:
+            done = await llm.acomplete(messages, validate=validate, **options)
+        except ModelCallError as exc:
+            if not (is_schema(options.get("response_format")) and schema_refused(exc)):
+                raise
+            llm.schema_refused = True  # the failed call is in the ledger with its error
+            options["response_format"] = JSON_OBJECT
+            done = await llm.acomplete(messages, validate=validate, **options)
         return Parsed(parse(done), done, done.usage, (done.call_id,))
     except UnusableOutput as first:
+        final = _final(first)
+        if final is not None:  # a repair would pay for the same answer again
+            raise ExtractionError(
+                f"{llm.model} answered unusably (call {first.call_id}: {first.reason}); not "
+                f"retried: {final}. The raw answer is on this error's .raw; the call is in "
+                f"llm_calls.{cache_note(first)}",
+                raw=first.raw,
+                call_id=first.call_id,
+            ) from first
         repair = [
             *messages,
             {"role": "assistant", "content": first.raw or "(an empty answer)"},
@@ -247,3 +272,16 @@ async def complete_parsed(
             ) from second
         usage = first.completion.usage + done.usage
         return Parsed(parse(done), done, usage, (first.call_id or "", done.call_id))
+
+
+def _final(unusable: UnusableOutput) -> str | None:
+    """Why a repair retry would not help this answer, or None when it may."""
+    if unusable.completion.finish_reason == "length":
+        return (
+            "a repair prompt would run into the same cap; raise the output cap (a replay "
+            "stage's max_tokens, or LLM(params={'max_tokens': N})) or use a prompt whose "
+            "answer is shorter"
+        )
+    if unusable.completion.refusal:
+        return "the model declined the request; try another model or prompt"
+    return None

@@ -11,7 +11,14 @@ from typing import Any
 
 from memlab.schema import ToolCall, Usage
 
-__all__ = ["CACHE_FORMAT", "CacheOrigin", "Completion", "completion_from_response", "request_hash"]
+__all__ = [
+    "CACHE_FORMAT",
+    "CacheOrigin",
+    "Completion",
+    "completion_from_response",
+    "request_hash",
+    "usage_from_response",
+]
 
 CACHE_FORMAT = 1
 """Version of the cached response JSON; part of every request hash, so a change of format
@@ -80,6 +87,9 @@ class Completion:
         cached: True when the answer came from `llm_cache`.
         model: The litellm model string.
         origin: For a cache hit, the call that first got this answer; None otherwise.
+        refusal: The model's refusal text (OpenAI's `message.refusal`), when it refused.
+        usage_reported: False when the server reported no token usage (Ollama-style
+            answers): the ledger then records the tokens as unknown, not as 0.
     """
 
     text: str | None
@@ -90,11 +100,14 @@ class Completion:
     cached: bool = False
     model: str = ""
     origin: CacheOrigin | None = None
+    refusal: str | None = None
+    usage_reported: bool = True
 
     @property
     def raw(self) -> str:
         """Everything the model said, as text: the content and each tool call, for errors."""
         parts = [self.text] if self.text else []
+        parts += [f"refusal: {self.refusal}"] if self.refusal else []
         parts += [f"{c.name}({c.arguments})" for c in self.tool_calls]
         return "\n".join(parts)
 
@@ -109,6 +122,7 @@ class Completion:
                 "text": self.text,
                 "tool_calls": [c.model_dump() for c in self.tool_calls],
                 "finish_reason": self.finish_reason,
+                "refusal": self.refusal,
                 "call_id": self.call_id or None,
                 "at": at.isoformat() if at else None,
             }
@@ -124,7 +138,9 @@ class Completion:
             text=data.get("text"),
             tool_calls=tuple(ToolCall.model_validate(c) for c in data.get("tool_calls") or []),
             finish_reason=data.get("finish_reason"),
+            refusal=data.get("refusal"),
             usage=usage,
+            usage_reported=usage.input_tokens + usage.output_tokens > 0,
             call_id=call_id,
             cached=True,
             model=model,
@@ -132,11 +148,27 @@ class Completion:
         )
 
 
-def completion_from_response(response: Any, *, call_id: str, model: str) -> Completion | None:
-    """A litellm `ModelResponse` as a `Completion`; None when it has no choices.
+def usage_from_response(response: Any) -> Usage:
+    """The tokens and cost a litellm `ModelResponse` reports (0 tokens when it reports none).
 
     The cost is litellm's own figure (`_hidden_params["response_cost"]`), None when litellm
     has no price for the model.
+    """
+    reported = getattr(response, "usage", None)
+    cost = (getattr(response, "_hidden_params", None) or {}).get("response_cost")
+    return Usage(
+        input_tokens=getattr(reported, "prompt_tokens", None) or 0,
+        output_tokens=getattr(reported, "completion_tokens", None) or 0,
+        cost_usd=float(cost) if isinstance(cost, int | float) else None,
+        calls=1,
+    )
+
+
+def completion_from_response(response: Any, *, call_id: str, model: str) -> Completion | None:
+    """A litellm `ModelResponse` as a `Completion`; None when it has no choices.
+
+    A server that reports no usage gets zeros from litellm; no real prompt has 0 tokens, so
+    zeros mean "not reported" (`Completion.usage_reported`).
     """
     choices = getattr(response, "choices", None) or []
     if not choices:
@@ -151,14 +183,9 @@ def completion_from_response(response: Any, *, call_id: str, model: str) -> Comp
         )
         for i, c in enumerate(getattr(message, "tool_calls", None) or [])
     )
-    reported = getattr(response, "usage", None)
-    cost = (getattr(response, "_hidden_params", None) or {}).get("response_cost")
-    usage = Usage(
-        input_tokens=getattr(reported, "prompt_tokens", None) or 0,
-        output_tokens=getattr(reported, "completion_tokens", None) or 0,
-        cost_usd=float(cost) if isinstance(cost, int | float) else None,
-        calls=1,
-    )
+    usage = usage_from_response(response)
+    extra = getattr(message, "provider_specific_fields", None) or {}
+    refusal = getattr(message, "refusal", None) or extra.get("refusal")
     return Completion(
         text=message.content,
         tool_calls=calls,
@@ -166,4 +193,6 @@ def completion_from_response(response: Any, *, call_id: str, model: str) -> Comp
         usage=usage,
         call_id=call_id,
         model=model,
+        refusal=str(refusal) if refusal else None,
+        usage_reported=usage.input_tokens + usage.output_tokens > 0,
     )

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from memlab.errors import ConfigError
 from memlab.llm.failures import Failure, classify
+from memlab.llm.keys import PYTHON_ADVICE, KeyAdvice
 
 __all__ = [
     "REAL_CLOCK",
@@ -27,11 +28,10 @@ __all__ = [
     "describe_failure",
     "describe_long_wait",
     "is_retryable",
+    "key_variables",
     "retry_after_s",
     "status_of",
 ]
-
-_LOCAL_NO_KEY = " (a local server that needs none takes api_key='none')"
 
 
 class Clock(Protocol):
@@ -98,14 +98,20 @@ class Target:
     Attributes:
         model: The litellm model string.
         api_base: The server given as `LLM(api_base=...)`, None for the provider's endpoint.
-        explicit_key: True when the key came from `LLM(api_key=...)`, not the environment.
+        explicit_key: True when the key was given (`LLM(api_key=...)`, a flag), not read
+            from the environment.
         timeout_s: The per-attempt timeout.
+        local_key: True when no key was given and memlab sent the placeholder "none" to a
+            server on this machine.
+        advice: How the user gives a key where they configured the model.
     """
 
     model: str
     api_base: str | None = None
     explicit_key: bool = False
     timeout_s: float = 60.0
+    local_key: bool = False
+    advice: KeyAdvice = PYTHON_ADVICE
 
 
 def status_of(exc: BaseException) -> int | None:
@@ -179,11 +185,23 @@ def _describe(f: Failure, t: Target) -> str:
             f"({f.detail}{start}): check that api_base is the server's OpenAI-compatible "
             "endpoint (usually ending in /v1) and the server's logs"
         )
-    if f.kind == "no_key":
-        local = _LOCAL_NO_KEY if t.api_base else ""
+    if f.kind == "bad_shape" and f.server_message:
         return (
-            f"no API key for {model}: pass LLM(api_key=...) or set "
-            f"{' or '.join(_key_variables(t.model))}{local}"
+            f"the server at {where} answered {model} with HTTP 200 but an error instead of a "
+            f"completion: {f.server_message!r}: check the server's logs"
+        )
+    if f.kind == "bad_shape":
+        start = f"; it begins {f.body!r}" if f.body is not None else ""
+        return (
+            f"the server at {where} answered {model} with a body that is not a chat "
+            f"completion: {f.detail}{start}. Check that api_base is the server's "
+            "OpenAI-compatible endpoint (usually ending in /v1) and the server's logs"
+        )
+    if f.kind == "no_key":
+        local = f" (a server that needs none takes {t.advice.none_key})" if t.api_base else ""
+        return (
+            f"no API key for {model}: {t.advice.fix} or set "
+            f"{' or '.join(key_variables(t.model))}{local}"
         )
     if f.kind == "client":
         return f"the call to {model} failed inside litellm, not at a server: {f.detail}"
@@ -197,13 +215,19 @@ def _describe_status(f: Failure, t: Target, where: str) -> str:
         refused = "refused" if f.status == 401 else "did not allow"
         if t.explicit_key:
             return (
-                f"the server at {where} {refused} the API key passed as LLM(api_key=...) for "
+                f"the server at {where} {refused} the API key {t.advice.given_as} for "
                 f"{model} ({said}): check that this key is valid for this server and model"
             )
-        variables = " or ".join(_key_variables(t.model))
+        if t.local_key:
+            return (
+                f"the server at {where} {refused} the placeholder key 'none' that memlab sends "
+                f"to a server on this machine when no key is given, for {model} ({said}): "
+                f"this server wants a key: {t.advice.fix}"
+            )
+        variables = " or ".join(key_variables(t.model))
         return (
             f"the server at {where} {refused} the API key from {variables} for {model} "
-            f"({said}): check that key, or pass another as LLM(api_key=...)"
+            f"({said}): check that key, or give another: {t.advice.fix}"
         )
     if f.status == 404:
         return (
@@ -230,7 +254,7 @@ def _address(*, found_url: str | None, target: Target) -> str:
     return found_url or f"the endpoint of {target.model!r}'s provider"
 
 
-def _key_variables(model: str) -> list[str]:
+def key_variables(model: str) -> list[str]:
     """The environment variables litellm reads the key of this model's provider from."""
     try:
         found = _lib().validate_environment(model=model)

@@ -63,19 +63,21 @@ def test_model_override_reaches_every_stage(
     config = _setup(tmp_path)
     db = tmp_path / "m.duckdb"
     # the test suite blocks the network: the hosted model's calls fail as error rows
-    main(
-        [
-            "replay",
-            str(config),
-            "--db",
-            str(db),
-            "--limit",
-            "1",
-            "--quiet",
-            "--model",
-            "gpt-4o-mini",
-        ]
-    )
+    with pytest.raises(SystemExit) as exit_:
+        main(
+            [
+                "replay",
+                str(config),
+                "--db",
+                str(db),
+                "--limit",
+                "1",
+                "--quiet",
+                "--model",
+                "gpt-4o-mini",
+            ]
+        )
+    assert exit_.value.code == 4  # every probe errored: see test_replay_exit_codes.py
     assert "10 probe rows (10 errors)" in capsys.readouterr().out
 
 

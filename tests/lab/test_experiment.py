@@ -212,3 +212,61 @@ def test_a_recall_setting_can_be_kept_to_some_ingests() -> None:
         }
     )
     assert plain.variants()[0].variant_id in {v.variant_id for v in exp.variants()}
+
+
+INT_TEXT = "Input should be a valid integer, unable to parse string as an integer"
+
+
+@pytest.mark.parametrize(
+    ("patch", "only"),
+    [
+        # Each printed four false errors of the other dataset form, or of the other k form.
+        pytest.param(
+            ("limit = 3", "limit = -1"),
+            "dataset.limit: Input should be greater than or equal to 1",
+            id="limit",
+        ),
+        pytest.param(
+            ('path = "data.jsonl"', "path = 5"),
+            "dataset.path: Input should be a valid string",
+            id="path",
+        ),
+        pytest.param(
+            ('path = "data.jsonl"', 'paht = "data.jsonl"'),
+            "dataset.path: Field required\n  dataset.paht: Extra inputs are not permitted",
+            id="path-typo",
+        ),
+        pytest.param(("k = 3", 'k = "x"'), f"recall[1].k: {INT_TEXT}", id="k"),
+        pytest.param(("k = 3", 'k = [3, "x"]'), f"recall[1].k[1]: {INT_TEXT}", id="k-list"),
+        pytest.param(
+            ("k = 3", 'k = 3\nbudget_tokens = "x"'),
+            f"recall[1].budget_tokens: {INT_TEXT}",
+            id="budget-tokens",
+        ),
+    ],
+)
+def test_a_bad_key_reports_only_its_own_problem(
+    tmp_path: Path, patch: tuple[str, str], only: str
+) -> None:
+    path = _write(tmp_path, TOML.replace(*patch, 1))
+    with pytest.raises(ConfigError) as err:
+        load_experiment(path)
+    assert str(err.value) == f"{path} is not valid:\n  {only}"
+
+
+def test_a_dataset_given_in_place_reports_only_its_own_problems() -> None:
+    data = {"name": "d", "conversations": [{"id": "c1", "sessions": "x"}]}
+    with pytest.raises(ConfigError) as err:
+        build_experiment({"name": "x", "dataset": data, "recall": [{}]})
+    lines = str(err.value).splitlines()[1:]
+    assert lines and all(line.startswith("  dataset.conversations[0].") for line in lines)
+
+
+@pytest.mark.parametrize("limit", [pytest.param(0, id="zero"), pytest.param(-1, id="negative")])
+@pytest.mark.parametrize("form", ["file", "in-memory"])
+def test_a_limit_override_is_validated_like_the_key(form: str, limit: int) -> None:
+    dataset = {"path": "data.jsonl"} if form == "file" else tiny_dataset()
+    exp = build_experiment({"name": "x", "dataset": dataset, "recall": [{}]})
+    with pytest.raises(ConfigError) as err:
+        exp.with_overrides(limit=limit)  # a slice [:-1] or a ref copied without validation
+    assert str(err.value).endswith("\n  dataset.limit: Input should be greater than or equal to 1")

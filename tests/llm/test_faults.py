@@ -20,6 +20,7 @@ from memlab import Memory
 from memlab.db import DuckDbMemoryDb
 from memlab.errors import ExtractionError, ModelCallError
 from memlab.llm import LLM
+from memlab.llm.network import block_network
 from memlab.llm.parse import complete_parsed, ops_from_json
 from memlab.llm.sync import run_sync
 from memlab.manager import MemoryManager
@@ -27,6 +28,10 @@ from memlab.schema import Message
 from memlab.testing import EmptyChoices, FakeClock, Hang, OpenAIServer, Raw, Reply, Status
 
 HttpLLM = Callable[..., LLM]
+CHECK_SERVER = (
+    "Check that api_base is the server's OpenAI-compatible endpoint (usually ending in /v1) "
+    "and the server's logs"
+)
 
 USER = "ana"
 MESSAGES = [Message(id="m1", role="user", content="I moved to Lisbon last week.")]
@@ -142,21 +147,17 @@ def test_truncated_response_body_is_retried(world: World) -> None:
     assert world.calls()["attempts"].tolist() == [2]
 
 
-def test_truncated_json_answer_twice_raises_extraction_error(world: World) -> None:
+def test_an_answer_cut_at_max_tokens_is_an_error_without_a_repair(world: World) -> None:
     before, events = world.memories(), len(world.db.events_df())
     cut = '{"ops": [{"op": "update", "memory_id": "x", "memory": "Ana lives in Lis'
     world.server.script(Reply(cut, finish_reason="length"), Reply(cut, finish_reason="length"))
-    with pytest.raises(ExtractionError, match="repair retry") as err:
+    with pytest.raises(ExtractionError, match="not retried: a repair prompt would run into") as err:
         extract(world, "single-pass-json")
     assert err.value.raw == cut
     calls = world.calls()
-    assert len(calls) == 2
+    assert len(calls) == 1 and len(world.server.requests) == 1  # the cap is not paid twice
     assert calls["call_id"].iloc[-1] == err.value.call_id
-    assert calls["error"].str.startswith("unusable output: ").all()
-    # The repair request showed the model its broken answer and the parse error.
-    repair = world.server.requests[1].body or {}
-    assert repair["messages"][-2] == {"role": "assistant", "content": cut}
-    assert "not valid JSON" in repair["messages"][-1]["content"]
+    assert calls["error"].str.startswith("unusable output: the answer was cut at").all()
     assert_unchanged(world, before, events)
 
 
@@ -216,11 +217,15 @@ def test_unknown_and_foreign_ids_are_rejected_valid_ops_still_apply(world: World
 def test_empty_choice_list_is_an_error(world: World) -> None:
     before, events = world.memories(), len(world.db.events_df())
     world.server.script(EmptyChoices())
-    with pytest.raises(ModelCallError, match="empty choice list") as err:
+    with pytest.raises(ModelCallError) as err:
         extract(world)
+    assert str(err.value) == (
+        f"the server at {world.server.base_url} answered 'openai/test-model' with a body that "
+        f"is not a chat completion: an empty 'choices' list, so no message. {CHECK_SERVER}"
+    )
     calls = world.calls()
     assert len(calls) == 1 and calls["attempts"][0] == 1
-    assert calls["call_id"][0] == err.value.call_id and "empty choice" in calls["error"][0]
+    assert calls["call_id"][0] == err.value.call_id and calls["error"][0] == str(err.value)
     assert_unchanged(world, before, events)
 
 
@@ -297,6 +302,49 @@ def test_a_body_that_is_not_json_says_so_without_an_invented_500(
     assert db.llm_calls_df()["attempts"].tolist() == [3]
 
 
+@pytest.mark.parametrize(
+    ("body", "lacked"),
+    [
+        # `{}` was blamed on litellm ("failed inside litellm, not at a server"), `null`, `[]`
+        # and a JSON string were called "not valid JSON", and `{"choices": []}` named no server.
+        pytest.param("{}", "a JSON object without a 'choices' list", id="empty-object"),
+        pytest.param(
+            '{"choices": null}', "a JSON object without a 'choices' list", id="choices-null"
+        ),
+        pytest.param("null", "JSON null instead of an object with a 'choices' list", id="null"),
+        pytest.param(
+            "[]", "an empty JSON array instead of an object with a 'choices' list", id="array"
+        ),
+        pytest.param(
+            '"busy"',
+            "a string instead of an object with a 'choices' list; it begins 'busy'",
+            id="string",
+        ),
+        pytest.param(
+            '{"choices": [{}]}',
+            "a 'choices' list whose first item litellm could not read (AttributeError: "
+            "'NoneType' object has no attribute 'get')",
+            id="choice-without-message",
+        ),
+        pytest.param('{"choices": []}', "an empty 'choices' list, so no message", id="no-choices"),
+    ],
+)
+def test_a_json_body_that_is_not_a_completion_names_the_server_and_what_it_lacked(
+    http_llm: HttpLLM, server: OpenAIServer, db: DuckDbMemoryDb, body: str, lacked: str
+) -> None:
+    server.script(Raw(body))
+    with pytest.raises(ModelCallError) as err:
+        http_llm(max_retries=0).complete(HELLO, purpose="answer")
+    message = str(err.value)
+    assert message == (
+        f"the server at {server.base_url} answered 'openai/test-model' with a body that is not "
+        f"a chat completion: {lacked}. {CHECK_SERVER}"
+    )
+    assert "litellm, not at a server" not in message and "not valid JSON" not in message
+    assert len(server.requests) == 1
+    assert db.llm_calls_df()["error"].tolist() == [message]
+
+
 def test_server_errors_quote_the_status_the_server_sent(
     http_llm: HttpLLM, server: OpenAIServer
 ) -> None:
@@ -314,17 +362,19 @@ def test_no_api_key_fails_at_once_without_a_request(
     http_llm: HttpLLM, server: OpenAIServer, db: DuckDbMemoryDb, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    with pytest.raises(ModelCallError) as err:
-        http_llm(api_key=None).complete(HELLO, purpose="answer")
+    # Not on this machine, so no placeholder key; 10.0.0.1 is refused before any request.
+    far = http_llm(api_key=None, api_base="http://10.255.255.1:9/v1")
+    with block_network(allow=("127.0.0.1", "10.255.255.1")), pytest.raises(ModelCallError) as err:
+        far.complete(HELLO, purpose="answer")
     assert str(err.value) == (
         "no API key for 'openai/test-model': pass LLM(api_key=...) or set OPENAI_API_KEY "
-        "(a local server that needs none takes api_key='none')"
+        "(a server that needs none takes api_key='none')"
     )
     assert len(server.requests) == 0
     assert db.llm_calls_df()["attempts"].tolist() == [1]  # not retried
-    # The advice works: a server that needs no key takes any.
-    assert http_llm(api_key="none").complete(HELLO, purpose="answer").text == "ok"
-    assert len(server.requests) == 1
+    # A server on this machine gets the placeholder "none" without being asked.
+    assert http_llm(api_key=None).complete(HELLO, purpose="answer").text == "ok"
+    assert server.requests[-1].headers.get("authorization") == "Bearer none"
 
 
 def test_a_key_refused_by_a_server_that_checks_keys(
@@ -350,7 +400,7 @@ def test_a_key_refused_by_a_server_that_checks_keys(
         f"the server at {base} refused the API key from OPENAI_API_KEY for 'openai/test-model' "
         "(HTTP 401: Incorrect API key provided"
     )
-    assert str(environment.value).endswith("check that key, or pass another as LLM(api_key=...)")
+    assert str(environment.value).endswith("check that key, or give another: pass LLM(api_key=...)")
 
 
 @pytest.mark.parametrize(

@@ -36,12 +36,25 @@ import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from memlab.errors import ConfigError
 from memlab.lab.data.dataset import Dataset
+from memlab.lab.running.api_keys import EnvName
 from memlab.lab.running.specs import (
     OFFLINE,
     AnswerSpec,
@@ -68,6 +81,39 @@ __all__ = [
     "load_experiment",
     "stable_id",
 ]
+
+
+def _dataset_form(value: Any) -> str:
+    """Which form of `dataset` the input is meant to be, so errors speak of that form only.
+
+    A mapping with `conversations` and no `path` is a dataset written out in place; anything
+    else (a TOML table, a string) is meant as a file reference.
+    """
+    if isinstance(value, Dataset) or (
+        isinstance(value, dict) and "conversations" in value and "path" not in value
+    ):
+        return "Dataset"
+    return "DatasetRef"
+
+
+DatasetField = Annotated[
+    Annotated[DatasetRef, Tag("DatasetRef")] | Annotated[Dataset, Tag("Dataset")],
+    Discriminator(_dataset_form),
+]
+"""`Experiment.dataset`: a file reference or a `Dataset`, told apart before validation."""
+
+
+def _api_base(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(
+            "give the URL of an OpenAI-compatible server, starting with http:// or https://, "
+            "e.g. 'http://127.0.0.1:8000/v1'"
+        )
+    return value
+
+
+ApiBase = Annotated[str, AfterValidator(_api_base)]
+"""The URL of the server non-memlab models are called at."""
 
 
 def stable_id(prefix: str, settings: Any) -> str:
@@ -123,7 +169,7 @@ class Experiment(BaseModel):
     """The experiment's name (part of its id)."""
     description: str | None = None
     """What the experiment asks."""
-    dataset: DatasetRef | Dataset
+    dataset: DatasetField
     """A dataset file reference, or (from Python) a `Dataset` in memory."""
     ingest: list[IngestSpec] = Field(default_factory=lambda: [IngestSpec()], min_length=1)
     """Ingest settings."""
@@ -148,9 +194,26 @@ class Experiment(BaseModel):
     """Units replayed at once (and model calls in flight per model)."""
     seed: int = 0
     """Seed of everything random in the replay (control answers)."""
-    api_base: str | None = None
+    api_base: ApiBase | None = None
     """The server every non-memlab model is called at (a local vLLM, llama.cpp or test
     server); None for each provider's own endpoint."""
+    api_key_env: EnvName | None = None
+    """The environment variable the key of every non-memlab model is read from (only the
+    name is stored); None: each provider's own variable, or "none" for a server on this
+    machine."""
+    api_key: SecretStr | None = Field(default=None, exclude=True, repr=False)
+    """A key given in Python or with `memlab replay --api-key`; never stored with results
+    and never read from a TOML file."""
+
+    _origin: str = PrivateAttr(default="python")
+
+    @property
+    def origin(self) -> str:
+        """Where the experiment was configured, so key errors name the fix there.
+
+        "python", "toml:<file>", or "cli:<file>" (a TOML file with `memlab replay` flags).
+        """
+        return self._origin
 
     @model_validator(mode="after")
     def _stages(self) -> Experiment:
@@ -186,8 +249,9 @@ class Experiment(BaseModel):
             file = Path(self.dataset.path)
             data["dataset_sha256"] = file_sha256(file) if file.is_file() else self.dataset.path
         stages = {
-            "answer": self.answer.model_dump() if self.answer else None,
-            "judge": self.judge.model_dump() if self.judge else None,
+            # exclude_none: a cap left at its default does not change the id
+            "answer": self.answer.model_dump(exclude_none=True) if self.answer else None,
+            "judge": self.judge.model_dump(exclude_none=True) if self.judge else None,
             "repeats": self.repeats,
             "seed": self.seed,
             "api_base": self.api_base,
@@ -255,10 +319,17 @@ class Experiment(BaseModel):
         max_cost_usd: float | None = None,
         concurrency: int | None = None,
         api_base: str | None = None,
+        api_key: str | None = None,
+        cli: bool = False,
     ) -> Experiment:
-        """A copy with the CLI's overrides: `model` replaces every stage's model."""
+        """A copy with the CLI's overrides: `model` replaces every stage's model.
+
+        `cli=True` marks the overrides as `memlab replay`'s flags, so key errors name
+        `--api-key`.
+        """
         data = self.model_dump()
         data["dataset"] = self.dataset
+        data["api_key"] = api_key if api_key is not None else self.api_key
         if model is not None:
             for ingest in data["ingest"]:
                 ingest["model"] = model
@@ -271,19 +342,27 @@ class Experiment(BaseModel):
                 if data[stage] is not None:
                     data[stage]["model"] = model
         if limit is not None:
+            # Validated as the TOML key is (a copy with an update would skip `limit >= 1`).
             if isinstance(self.dataset, Dataset):
+                try:
+                    DatasetRef(path="-", limit=limit)
+                except ValidationError as exc:
+                    raise _invalid(exc, "with_overrides(limit=...)", within="dataset") from None
                 data["dataset"] = self.dataset.model_copy(
                     update={"conversations": self.dataset.conversations[:limit]}
                 )
             else:
-                data["dataset"] = self.dataset.model_copy(update={"limit": limit})
+                data["dataset"] = {**self.dataset.model_dump(), "limit": limit}
         if max_cost_usd is not None:
             data["max_cost_usd"] = max_cost_usd
         if concurrency is not None:
             data["concurrency"] = concurrency
         if api_base is not None:
             data["api_base"] = api_base
-        return build_experiment(data)
+        copy = build_experiment(data)
+        source = self._origin.partition(":")[2] or "the experiment file"
+        copy._origin = f"cli:{source}" if cli else self._origin
+        return copy
 
 
 def compatible(ingest: IngestVariant, recall: RecallVariant) -> bool:
@@ -381,13 +460,19 @@ def build_experiment(data: dict[str, Any], *, source: str = "experiment") -> Exp
     try:
         return Experiment.model_validate(data)
     except ValidationError as exc:
-        seen: list[str] = []
-        for error in exc.errors():
-            message = str(error["msg"]).removeprefix("Value error, ")
-            line = f"{_where(tuple(error['loc']))}: {message}"
-            if line not in seen:
-                seen.append(line)
-        raise ConfigError(f"{source} is not valid:\n  " + "\n  ".join(seen)) from None
+        raise _invalid(exc, source) from None
+
+
+def _invalid(exc: ValidationError, source: str, *, within: str | None = None) -> ConfigError:
+    """One line per problem, each with its key path (under `within` when given)."""
+    seen: list[str] = []
+    for error in exc.errors():
+        message = str(error["msg"]).removeprefix("Value error, ")
+        loc = (within, *error["loc"]) if within else tuple(error["loc"])
+        line = f"{_where(loc)}: {message}"
+        if line not in seen:
+            seen.append(line)
+    return ConfigError(f"{source} is not valid:\n  " + "\n  ".join(seen))
 
 
 def load_experiment(path: str | Path) -> Experiment:
@@ -407,13 +492,21 @@ def load_experiment(path: str | Path) -> Experiment:
         raise ConfigError(f"experiment file {str(path)!r} does not exist") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if "api_key" in data:
+        raise ConfigError(
+            f"{path}: api_key: an experiment file must not hold a key (it travels with the "
+            'results): set api_key_env = "NAME" and export NAME, or pass --api-key KEY to '
+            "memlab replay"
+        )
     _factories_beside(data, path.parent)
     dataset = data.get("dataset")
     if isinstance(dataset, dict) and isinstance(dataset.get("path"), str):
         candidate = path.parent / dataset["path"]
         if not Path(dataset["path"]).is_absolute() and candidate.exists():
             dataset["path"] = str(candidate)
-    return build_experiment(data, source=str(path))
+    experiment = build_experiment(data, source=str(path))
+    experiment._origin = f"toml:{path}"
+    return experiment
 
 
 def _factories_beside(data: dict[str, Any], folder: Path) -> None:

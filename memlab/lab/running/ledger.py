@@ -6,6 +6,12 @@ force in the calling task (a `contextvars.ContextVar`, so concurrent units and c
 probes of one unit each see their own). When a unit commits, its notes become an `UPDATE` of
 `llm_calls` in the unit's transaction: the ledger keeps every call ever paid for, and only the
 calls of committed units carry lab ids (a unit discarded half-way leaves its calls NULL).
+
+It also names the calls: a call made inside a unit gets the id
+`<unit's call prefix>/<stage>[/<variant>][/<subject>]/<n>`, `n` counting the calls of that
+path. Calls of one path are made one after another (the subject, a probe and repeat, tells
+concurrent answer and judge tasks apart), so a rerun from the same cache names every call
+the same and the result rows that cite call ids compare equal.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import Any
 from memlab.llm.client import LedgerStore
 from memlab.schema import LlmCall
 
-__all__ = ["AttributingLedger", "CallNote", "UnitCalls", "attribute", "stage"]
+__all__ = ["AttributingLedger", "CallNote", "UnitCalls", "attribute", "stage", "subject"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,12 @@ class CallNote:
     stage: str
     tokens: int
     cost_usd: float | None
+    tools_requested: bool = False
+    """The request offered tools."""
+    tools_used: bool | None = None
+    """The answer called one (None: no answer)."""
+    model: str = ""
+    """The model called."""
 
 
 @dataclass
@@ -38,7 +50,19 @@ class UnitCalls:
     """The calls one unit made, collected while it runs."""
 
     unit_id: str
+    prefix: str | None = None
+    """What the unit's call ids start with; None leaves them random."""
     notes: list[CallNote] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    """Calls named so far, per path under `prefix`."""
+
+    def next_call_id(self, path: str) -> str | None:
+        """The id of the next call of `path` (e.g. `answer/<variant>/<probe>/r0`)."""
+        if self.prefix is None:
+            return None
+        n = self.counts.get(path, 0)
+        self.counts[path] = n + 1
+        return f"{self.prefix}/{path}/{n}"
 
     def tokens(self) -> int:
         """Input plus output tokens of every call so far."""
@@ -54,6 +78,7 @@ class _Scope:
     calls: UnitCalls
     variant_id: str | None
     stage: str
+    subject: str | None = None
 
 
 _SCOPE: ContextVar[_Scope | None] = ContextVar("memlab_lab_scope", default=None)
@@ -76,7 +101,25 @@ def stage(name: str, *, variant_id: str | None = None) -> Iterator[None]:
     if scope is None:
         yield
         return
-    token = _SCOPE.set(_Scope(scope.calls, variant_id, name))
+    token = _SCOPE.set(_Scope(scope.calls, variant_id, name, scope.subject))
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
+
+
+@contextlib.contextmanager
+def subject(name: str) -> Iterator[None]:
+    """Name the calls of this block after `name` too (a probe and repeat).
+
+    Tasks that run at once within one stage (the answers of a probe moment) each get their
+    own subject, so each names its calls in its own order.
+    """
+    scope = _SCOPE.get()
+    if scope is None:
+        yield
+        return
+    token = _SCOPE.set(_Scope(scope.calls, scope.variant_id, scope.stage, name))
     try:
         yield
     finally:
@@ -119,6 +162,14 @@ class AttributingLedger:
         for key, fields in puts:
             self.inner.cache_put(key, **fields)
 
+    def name_call(self, purpose: str) -> str | None:
+        """The derived id of the next call made in the calling task's unit; None outside one."""
+        scope = _SCOPE.get()
+        if scope is None:
+            return None
+        path = "/".join(p for p in (scope.stage, scope.variant_id, scope.subject) if p)
+        return scope.calls.next_call_id(path)
+
     def record_llm_call(self, call: LlmCall) -> None:
         """Hold the row back (see `forward`); note its attribution when a unit is running."""
         self._rows.append(call)
@@ -133,7 +184,16 @@ class AttributingLedger:
                 else scope.stage
             )
             scope.calls.notes.append(
-                CallNote(call.call_id, scope.variant_id, name, tokens, call.cost_usd)
+                CallNote(
+                    call.call_id,
+                    scope.variant_id,
+                    name,
+                    tokens,
+                    call.cost_usd,
+                    tools_requested=call.tools_requested,
+                    tools_used=call.tools_used,
+                    model=call.model,
+                )
             )
 
     def cache_get(self, request_hash: str) -> Any:

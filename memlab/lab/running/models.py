@@ -10,7 +10,9 @@ from __future__ import annotations
 from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.lab.running.ledger import AttributingLedger
 from memlab.lab.running.tables import lab_cursor
+from memlab.llm.budget import Budget
 from memlab.llm.client import LLM
+from memlab.llm.keys import KeyAdvice
 
 __all__ = ["ReplayModels"]
 
@@ -26,6 +28,8 @@ class ReplayModels:
         max_cost_usd: float | None,
         max_tokens: int | None,
         api_base: str | None = None,
+        api_key: str | None = None,
+        key_advice: KeyAdvice | None = None,
     ) -> None:
         self.ledger = AttributingLedger(db)
         self.ledger.preload(
@@ -40,22 +44,35 @@ class ReplayModels:
         self._max_cost_usd = max_cost_usd
         self._max_tokens = max_tokens
         self._api_base = api_base
-        self._llms: dict[tuple[str, bool], LLM] = {}
+        self._api_key = api_key
+        self._key_advice = key_advice
+        self._llms: dict[tuple[str, bool, int | None], LLM] = {}
+        self._budgets: dict[str, Budget] = {}
 
-    def get(self, model: str, *, cache: bool = True) -> LLM:
-        """The `LLM` for `model` (cache off for the repeats of answer and judge stages)."""
-        key = (model, cache)
+    def get(self, model: str, *, cache: bool = True, max_tokens: int | None = None) -> LLM:
+        """The `LLM` for `model` (cache off for the repeats of answer and judge stages).
+
+        `max_tokens` caps each call's output (sent to non-memlab models only). The LLMs of
+        one model share its budget, whatever their cache setting and cap.
+        """
+        hosted = not model.startswith("memlab/")
+        cap = max_tokens if hosted else None
+        key = (model, cache, cap)
         llm = self._llms.get(key)
         if llm is None:
             llm = LLM(
                 model,
                 db=self.ledger,
-                api_base=None if model.startswith("memlab/") else self._api_base,
+                api_base=self._api_base if hosted else None,
+                api_key=self._api_key if hosted else None,
+                key_advice=self._key_advice,
                 max_concurrency=max(self._concurrency, 1),
                 max_cost_usd=self._max_cost_usd,
                 max_tokens=self._max_tokens,
                 cache=cache,
+                params={"max_tokens": cap} if cap is not None else None,
             )
+            llm.budget = self._budgets.setdefault(model, llm.budget)
             self._llms[key] = llm
         return llm
 

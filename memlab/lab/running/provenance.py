@@ -16,6 +16,7 @@ from typing import Any
 
 from memlab.lab.data.dataset import Dataset
 from memlab.lab.data.locomo import LOCOMO_CATEGORIES
+from memlab.lab.running.api_keys import key_record
 from memlab.lab.running.experiment import DatasetRef, Experiment, file_sha256
 
 __all__ = ["LOCOMO_CATEGORIES", "dataset_sha256", "load_experiment_dataset", "provenance"]
@@ -93,6 +94,7 @@ def provenance(experiment: Experiment, dataset: Dataset) -> dict[str, Any]:
         "python": platform.python_version(),
         "prompts": _prompts(),
         "models": models,
+        "api_key": key_record(experiment),
         "baseline_only": all(m.startswith("memlab/") for ms in models.values() for m in ms),
         "category_map": dict(sorted(categories.items())),
         "locomo_categories": LOCOMO_CATEGORIES,

@@ -79,7 +79,8 @@ class UnitRow(LabRow):
     conversation_id: str
     """The conversation replayed."""
     status: Status
-    """`ok`, or `error` when a model call of the ingest failed (the unit is redone on resume)."""
+    """`ok`, or `error` when a model call of the ingest failed. A unit with an error here, or in
+    any of its probe or control rows, is redone on resume."""
     health: str
     """`ok`, or `;`-joined warnings such as `empty_store` and `empty_recall:<label>`."""
     n_probes: int

@@ -5,8 +5,9 @@ Units run concurrently on an asyncio loop (at most `concurrency` at once; model 
 limited per model by the `LLM`). Each finished unit is committed in one transaction. Running
 the same experiment again skips committed units, discards what a half-done unit left in its
 namespaces and redoes it, so an interrupted run (Ctrl-C, `kill -9`, a failure) resumes with
-the same command and ends with the same frames as an uninterrupted one. `force=True`
-recomputes every unit. Units that ended in a model error are redone on resume.
+the same command and ends with the same rows as an uninterrupted one (ids are derived, see
+`memlab.lab.running.leftovers`). A unit with any error (its ingest, a probe's answer or
+judge, a judge control) is redone on resume; `force=True` recomputes every unit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from memlab.db.damage import reported
 from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.errors import ConfigError
 
@@ -23,7 +25,9 @@ from memlab.errors import ConfigError
 # runs while it loads when `memlab.lab.analysis` is imported first.
 from memlab.lab.analysis import results
 from memlab.lab.data.dataset import Dataset
+from memlab.lab.running.api_keys import experiment_key, key_advice
 from memlab.lab.running.experiment import Experiment, load_experiment
+from memlab.lab.running.leftovers import discard_leftovers
 from memlab.lab.running.models import ReplayModels
 from memlab.lab.running.provenance import canonical, load_experiment_dataset, provenance
 from memlab.lab.running.rows import ExperimentRow, VariantRow
@@ -31,7 +35,6 @@ from memlab.lab.running.tables import (
     commit_unit,
     create_tables,
     finished_units,
-    lab_cursor,
     record_experiment,
 )
 from memlab.lab.running.unit import UnitPlan, UnitResult, replay_unit
@@ -96,26 +99,6 @@ def _record_experiment(db: DuckDbMemoryDb, experiment: Experiment, dataset: Data
     return experiment_id
 
 
-def _discard_leftovers(db: DuckDbMemoryDb, plans: Sequence[UnitPlan]) -> None:
-    """Clear the namespaces of units about to run (what a half-done attempt left)."""
-    if not plans:
-        return
-    prefix = f"lab/{plans[0].experiment_id}/"
-    rows = (
-        lab_cursor(db)
-        .execute(
-            "SELECT DISTINCT user_id FROM runs WHERE starts_with(user_id, ?)"
-            " UNION SELECT DISTINCT user_id FROM memories WHERE starts_with(user_id, ?)",
-            [prefix, prefix],
-        )
-        .fetchall()
-    )
-    keys = {p.namespace_key for p in plans}
-    for (user_id,) in rows:
-        if user_id.rsplit("/", 1)[0] in keys:
-            db.clear(user_id)
-
-
 class _Progress:
     def __init__(self, total_units: int, total_probes: int, quiet: bool) -> None:
         self.bar = None
@@ -152,7 +135,7 @@ class _Progress:
         if self.bar is not None:
             self.bar.set_postfix(
                 probes=f"{self.probes}/{self.total_probes}",
-                tokens=self.tokens,
+                tokens=f"{self.tokens:,}",  # a number would switch to 1.2e+06 when large
                 cost=f"${self.cost:.4f}",
                 refresh=False,
             )
@@ -228,25 +211,29 @@ def replay(
     # A replay writes ledger rows in bursts and commits its units itself: a longer write-behind
     # interval saves hundreds of small commits.
     store = db if isinstance(db, DuckDbMemoryDb) else DuckDbMemoryDb(db, flush_interval_s=2.0)
-    create_tables(store)
-    experiment_id = _record_experiment(store, experiment, dataset)
-    plans = plan_units(experiment, dataset)
-    done = set() if force else finished_units(store, experiment_id)
-    todo = [p for p in plans if p.unit_id not in done]
-    _discard_leftovers(store, todo)
-    models = ReplayModels(
-        store,
-        concurrency=concurrency,
-        max_cost_usd=experiment.max_cost_usd,
-        max_tokens=experiment.max_tokens,
-        api_base=experiment.api_base,
-    )
-    progress = _Progress(len(plans), sum(len(p.conversation.probes) for p in plans), quiet)
-    if progress.bar is not None:
-        progress.bar.update(len(plans) - len(todo))
-    try:
-        run_sync(_run_units(store, todo, models, progress, concurrency))
-    finally:
-        progress.close()
-        store.flush()
+    # A garbled block is found by the first read that reaches it, wherever that is.
+    with reported(store.path):
+        create_tables(store)
+        experiment_id = _record_experiment(store, experiment, dataset)
+        plans = plan_units(experiment, dataset)
+        done = set() if force else finished_units(store, experiment_id)
+        todo = [p for p in plans if p.unit_id not in done]
+        discard_leftovers(store, todo)
+        models = ReplayModels(
+            store,
+            concurrency=concurrency,
+            max_cost_usd=experiment.max_cost_usd,
+            max_tokens=experiment.max_tokens,
+            api_base=experiment.api_base,
+            api_key=experiment_key(experiment),
+            key_advice=key_advice(experiment),
+        )
+        progress = _Progress(len(plans), sum(len(p.conversation.probes) for p in plans), quiet)
+        if progress.bar is not None:
+            progress.bar.update(len(plans) - len(todo))
+        try:
+            run_sync(_run_units(store, todo, models, progress, concurrency))
+        finally:
+            progress.close()
+            store.flush()
     return results.Results(store, experiment_id)

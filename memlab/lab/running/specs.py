@@ -8,13 +8,24 @@ apply to the kind dropped, labels left out).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from memlab.errors import ConfigError
 
 __all__ = [
+    "DEFAULT_MAX_TOKENS",
     "OFFLINE",
     "AnswerSpec",
     "DatasetRef",
@@ -29,6 +40,43 @@ __all__ = [
 Over = Literal["memories", "messages", "summaries", "memories+summaries"]
 OFFLINE = "memlab/offline"
 """The offline rule-based model, every stage's default."""
+
+DEFAULT_MAX_TOKENS = {"extract": 1024, "summarize": 1024, "answer": 512, "judge": 256}
+"""Each stage's output cap per call when its `max_tokens` is not set: a runaway generation
+stops there instead of at the server's own limit (none, on some local servers)."""
+
+
+def _one_or_list(value: Any) -> str:
+    return "list[int]" if isinstance(value, list) else "int"
+
+
+def _no_quoted_number(value: Any) -> Any:
+    # Lax validation would read `k = "3"` as 3; a number in quotes is a typo worth reporting.
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str) and item.strip().lstrip("+-").isdigit():
+            raise ValueError(f"{item!r} is text, not a number: write {item.strip()} without quotes")
+    return value
+
+
+OneOrList = Annotated[
+    Annotated[int, Tag("int")] | Annotated[list[int], Tag("list[int]")],
+    Discriminator(_one_or_list),
+    BeforeValidator(_no_quoted_number),
+]
+"""A number or a sweep over numbers; errors speak of the form given, not of both."""
+
+
+def _model_name(value: str) -> str:
+    if not value.strip():
+        raise ValueError(
+            "a model is a litellm model string such as 'gpt-4o-mini', 'openai/<name>' (with "
+            f"api_base) or {OFFLINE!r}, not an empty one"
+        )
+    return value
+
+
+ModelName = Annotated[str, AfterValidator(_model_name)]
+"""A litellm model string, checked not to be empty."""
 
 
 def check_name(kind: str, name: str, known: list[str]) -> str:
@@ -70,7 +118,7 @@ class IngestSpec(_Spec):
     arguments and returns a `memlab.system.MemorySystem`."""
     options: dict[str, Any] = Field(default_factory=dict)
     """For `custom`: the keyword arguments of `factory` (part of the variant's id)."""
-    model: str = OFFLINE
+    model: ModelName = OFFLINE
     """The extraction model (litellm string), for `extract`."""
     prompt: str = "agno-v2"
     """The extraction strategy, for `extract` (`agno-v2`, `mem0-style`, `single-pass-json`)."""
@@ -82,6 +130,9 @@ class IngestSpec(_Spec):
     """Extract after every run, or once per session over all its messages."""
     include_assistant: bool = False
     """Also take facts from what the other speakers said."""
+    max_tokens: int | None = Field(default=None, ge=1)
+    """Output cap per extraction call; None: 1024 (`DEFAULT_MAX_TOKENS`). Not sent to the
+    offline model."""
     label: str | None = None
     """A name for tables and plots; does not change the id."""
 
@@ -116,7 +167,7 @@ class IngestSpec(_Spec):
             return {"ingest": self.kind, "factory": self.factory, "options": self.options}
         if self.kind != "extract":
             return {"ingest": self.kind}
-        return {
+        out = {
             "ingest": self.kind,
             "model": self.model,
             "prompt": self.prompt,
@@ -125,6 +176,9 @@ class IngestSpec(_Spec):
             "granularity": self.granularity,
             "include_assistant": self.include_assistant,
         }
+        if self.max_tokens is not None:  # absent otherwise, so ids without it do not change
+            out["max_tokens"] = self.max_tokens
+        return out
 
 
 class SummarySpec(_Spec):
@@ -138,8 +192,10 @@ class SummarySpec(_Spec):
     """Unsummarized tokens that trigger a summary, for `token_threshold` (default 2000)."""
     mode: Literal["full", "incremental"] = "full"
     """Summarize the whole session each time, or the previous summary plus the new runs."""
-    model: str = OFFLINE
+    model: ModelName = OFFLINE
     """The summary model."""
+    max_tokens: int | None = Field(default=None, ge=1)
+    """Output cap per summary call; None: 1024. Not sent to the offline model."""
     label: str | None = None
     """A name for tables and plots; does not change the id."""
 
@@ -162,12 +218,15 @@ class SummarySpec(_Spec):
         """The settings that define this summary policy."""
         if self.trigger == "never":
             return {"summary_trigger": "never"}
-        return {
+        out = {
             "summary_trigger": self.trigger,
             **{f"summary_{k}": v for k, v in self.trigger_options().items()},
             "summary_mode": self.mode,
             "summary_model": self.model,
         }
+        if self.max_tokens is not None:
+            out["summary_max_tokens"] = self.max_tokens
+        return out
 
 
 class RecallSpec(_Spec):
@@ -177,17 +236,17 @@ class RecallSpec(_Spec):
     """A registered recall strategy (`last_n`, `bm25`, `semantic`, `hybrid`, `agentic`, ...)."""
     over: Over = "memories"
     """What is recalled: memories, messages, summaries, or memories and summaries."""
-    k: int | list[int] = 10
+    k: OneOrList = 10
     """Items recalled per probe; a list makes one variant per value."""
     embedder: str | None = None
     """The embedder of semantic strategies (`static`, `minilm`, ...); None for the default."""
-    model: str | None = None
+    model: ModelName | None = None
     """The model of model-driven strategies (`agentic`); default the offline baseline."""
     options: dict[str, Any] = Field(default_factory=dict)
     """Further keyword options of the strategy (e.g. `weights` of `hybrid`)."""
     label: str | None = None
     """A name for tables and plots (`{k}` is replaced by k); does not change the id."""
-    budget_tokens: int | list[int] | None = None
+    budget_tokens: OneOrList | None = None
     """Context budget in tokens (cl100k, as the ledger counts): items are taken in rank order
     while they fit, at most k of them; a list makes one variant per budget. None: k alone."""
     ingest: list[Literal["messages", "verbatim", "extract"]] | None = None
@@ -275,10 +334,12 @@ class RecallSpec(_Spec):
 class AnswerSpec(_Spec):
     """The answer stage: a model answers the probe from the recalled context."""
 
-    model: str = OFFLINE
+    model: ModelName = OFFLINE
     """The answering model."""
     prompt: str = "answer"
     """The answer prompt's name."""
+    max_tokens: int | None = Field(default=None, ge=1)
+    """Output cap per answer call; None: 512. Not sent to the offline model."""
 
     @field_validator("prompt")
     @classmethod
@@ -289,12 +350,14 @@ class AnswerSpec(_Spec):
 class JudgeSpec(_Spec):
     """The judge stage: a model grades the answer against the gold one."""
 
-    model: str = OFFLINE
+    model: ModelName = OFFLINE
     """The judge model (with `memlab/offline` it is the rule judge, a baseline)."""
     prompt: str = "judge"
     """The judge prompt's name."""
     sanity: bool = True
     """Also judge control answers wrong by construction, to measure false accepts."""
+    max_tokens: int | None = Field(default=None, ge=1)
+    """Output cap per judge call; None: 256. Not sent to the offline model."""
 
     @field_validator("prompt")
     @classmethod

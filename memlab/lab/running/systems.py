@@ -1,9 +1,10 @@
 """The memory system a unit replays into, built from its ingest variant.
 
 `messages`, `verbatim` and `extract` are configurations of `Memory` on the replay's store
-(the variant's manager, summarizer and trigger, with the replay's models); `custom` calls the
-user's factory with the variant's options. Tokens a custom system reports outside memlab's
-ledger become ledger rows of the unit, so its cost is counted like everyone else's.
+(the variant's manager, summarizer and trigger, with the replay's models), with derived
+memory ids so a rerun recalls the same ids; `custom` calls the user's factory with the
+variant's options. Tokens a custom system reports outside memlab's ledger become ledger rows
+of the unit, so its cost is counted like everyone else's.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.lab.running.experiment import IngestVariant
 from memlab.lab.running.ledger import AttributingLedger, stage
 from memlab.lab.running.models import ReplayModels
+from memlab.lab.running.specs import DEFAULT_MAX_TOKENS
+from memlab.llm.client import new_call_row
 from memlab.manager import MemoryManager
 from memlab.memory import Memory
-from memlab.schema import LlmCall, Usage
+from memlab.schema import Usage
 from memlab.summarizer import SessionSummarizer
 from memlab.system import MemorySystem, build_system
 from memlab.triggers import get_trigger
@@ -31,7 +34,7 @@ def unit_system(variant: IngestVariant, db: DuckDbMemoryDb, models: ReplayModels
     manager = None
     if spec.kind == "extract":
         manager = MemoryManager(
-            models.get(spec.model),
+            models.get(spec.model, max_tokens=spec.max_tokens or DEFAULT_MAX_TOKENS["extract"]),
             prompt=spec.prompt,
             context=spec.context,
             top_k=spec.top_k,
@@ -42,10 +45,17 @@ def unit_system(variant: IngestVariant, db: DuckDbMemoryDb, models: ReplayModels
         db,
         model=None,
         manager=manager,
-        summarizer=SessionSummarizer(models.get(summary.model), mode=summary.mode),
+        summarizer=SessionSummarizer(
+            models.get(
+                summary.model,
+                max_tokens=summary.max_tokens or DEFAULT_MAX_TOKENS["summarize"],
+            ),
+            mode=summary.mode,
+        ),
         summary_trigger=get_trigger(summary.trigger, **summary.trigger_options()),
         ingest=spec.kind,
         extract_every=spec.granularity,
+        ids="derived",  # reruns store the same ids, so result rows compare equal
     )
 
 
@@ -78,7 +88,8 @@ class ReportedUsage:
         self.reports += 1
         with stage("ingest"):
             self.ledger.record_llm_call(
-                LlmCall(
+                new_call_row(
+                    self.ledger,
                     purpose="extract",
                     model=self.model,
                     prompt_name="reported-by-system",

@@ -23,7 +23,7 @@ from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.errors import BudgetExceeded, ModelCallError
 from memlab.lab.data.dataset import Conversation, Probe
 from memlab.lab.running.experiment import Experiment, IngestVariant, RecallVariant
-from memlab.lab.running.ledger import UnitCalls, attribute, stage
+from memlab.lab.running.ledger import UnitCalls, attribute, stage, subject
 from memlab.lab.running.models import ReplayModels
 from memlab.lab.running.probe_rows import ProbeKey, ProbeRow
 from memlab.lab.running.probes import Recalled, answer_and_judge, judge_controls, recall_sweep
@@ -36,7 +36,9 @@ from memlab.lab.running.replay_ingest import (
     turn_id_of,
 )
 from memlab.lab.running.rows import ControlRow, UnitRow
+from memlab.lab.running.specs import DEFAULT_MAX_TOKENS, AnswerSpec, JudgeSpec
 from memlab.lab.running.systems import ReportedUsage, unit_system
+from memlab.lab.running.tool_health import TOOL_HEALTH, tool_call_problem
 from memlab.llm.loader import OFFLINE_MODEL
 from memlab.schema import utcnow
 from memlab.system import MemorySystem
@@ -70,6 +72,11 @@ class UnitPlan:
     def namespace_key(self) -> str:
         """The prefix of the unit's user ids in the store."""
         return f"lab/{self.experiment_id}/{self.unit_id}"
+
+    @property
+    def calls_prefix(self) -> str:
+        """What the ids of the unit's model calls start with (see `ledger.UnitCalls`)."""
+        return f"{self.namespace_key}/calls"
 
 
 @dataclass
@@ -152,7 +159,7 @@ class _Replay:
         recalled: list[tuple[Probe, str, RecallVariant, Recalled]] = []
         for probe in probes:
             for options, group in self.sweeps:
-                with stage("recall", variant_id=group[0][0]):
+                with stage("recall", variant_id=group[0][0]), subject(probe.id):
                     found = await recall_sweep(
                         self.system,
                         options,
@@ -171,8 +178,16 @@ class _Replay:
         jobs = []
         for repeat in range(repeats):
             cache = repeat == 0  # later repeats bypass the cache, so answer noise shows
-            answer_llm = self.models.get(exp.answer.model, cache=cache) if exp.answer else None
-            judge_llm = self.models.get(exp.judge.model, cache=cache) if exp.judge else None
+            answer_llm = (
+                self.models.get(exp.answer.model, cache=cache, max_tokens=_cap(exp.answer))
+                if exp.answer
+                else None
+            )
+            judge_llm = (
+                self.models.get(exp.judge.model, cache=cache, max_tokens=_cap(exp.judge))
+                if exp.judge
+                else None
+            )
             for probe, variant_id, rv, hits in recalled:
                 jobs.append(self._row(probe, variant_id, rv, hits, repeat, answer_llm, judge_llm))
             if judge_llm is not None and exp.judge is not None and exp.judge.sanity:
@@ -207,16 +222,17 @@ class _Replay:
         judge_llm: Any,
     ) -> None:
         exp = self.plan.experiment
-        stages = await answer_and_judge(
-            probe,
-            found,
-            variant_id=variant_id,
-            answer_llm=answer_llm,
-            answer_prompt=exp.answer.prompt if exp.answer else "answer",
-            judge_llm=judge_llm,
-            judge=exp.judge,
-            scores=exp.scores,
-        )
+        with subject(f"{probe.id}/r{repeat}"):  # this task's calls are named apart
+            stages = await answer_and_judge(
+                probe,
+                found,
+                variant_id=variant_id,
+                answer_llm=answer_llm,
+                answer_prompt=exp.answer.prompt if exp.answer else "answer",
+                judge_llm=judge_llm,
+                judge=exp.judge,
+                scores=exp.scores,
+            )
         self.probe_rows.append(
             ProbeRow.of(
                 self._probe_key(probe, variant_id, repeat), k=rv.k, recalled=found, outcome=stages
@@ -226,9 +242,11 @@ class _Replay:
     async def _controls(self, probe: Probe, repeat: int, judge_llm: Any) -> None:
         exp = self.plan.experiment
         assert exp.judge is not None
-        for verdict in await judge_controls(
-            self.plan.conversation, probe, judge_llm=judge_llm, judge=exp.judge, seed=exp.seed
-        ):
+        with subject(f"{probe.id}/r{repeat}"):
+            verdicts = await judge_controls(
+                self.plan.conversation, probe, judge_llm=judge_llm, judge=exp.judge, seed=exp.seed
+            )
+        for verdict in verdicts:
             self.control_rows.append(
                 ControlRow.of(
                     verdict,
@@ -294,7 +312,7 @@ async def replay_unit(
     Raises:
         BudgetExceeded: a model's budget is spent; the unit is incomplete and not returned.
     """
-    calls = UnitCalls(plan.unit_id)
+    calls = UnitCalls(plan.unit_id, prefix=plan.calls_prefix)
     conversation = plan.conversation
     moments = probe_moments(conversation)
     with attribute(calls, stage="ingest"):
@@ -321,6 +339,11 @@ async def replay_unit(
             models.ledger.forward()  # a checkpoint: see AttributingLedger.forward
         await replay.settle()
         models.ledger.forward()
+    missing_tools = tool_call_problem(calls.notes) if error is None else None
+    if missing_tools is not None:  # never an empty store scored as recall 0
+        error = missing_tools
+        replay.probe_rows.clear()
+        replay.error_rows(conversation.probes, missing_tools)
     n_memories, n_summaries, memory_tokens, cited = replay.stored()
     kind = plan.ingest.ingest.kind
     evidence = {e for p in conversation.probes if not p.abstention for e in p.evidence}
@@ -332,6 +355,8 @@ async def replay_unit(
             health.append(f"empty_recall:{rv.label}")
     if replay.unsourced:
         health.append("no_provenance")
+    if missing_tools is not None:
+        health.append(TOOL_HEALTH)
     unit = UnitRow(
         experiment_id=plan.experiment_id,
         unit_id=plan.unit_id,
@@ -351,3 +376,9 @@ async def replay_unit(
         namespaces=[ns.user_id for ns in replay.spaces],
     )
     return UnitResult(unit, replay.probe_rows, replay.control_rows, calls)
+
+
+def _cap(spec: AnswerSpec | JudgeSpec) -> int:
+    """The output cap of an answer or judge call: the stage's `max_tokens` or its default."""
+    stage = "answer" if isinstance(spec, AnswerSpec) else "judge"
+    return spec.max_tokens or DEFAULT_MAX_TOKENS[stage]
