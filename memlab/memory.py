@@ -367,8 +367,6 @@ class Memory:
         _text("retrieval_method", retrieval_method)
         if limit is None:
             limit = max(self.db.count_memories(uid), 1)
-        if retrieval_method == "agentic" and options.get("llm") is None:
-            options["llm"] = self.llm
         hits = self.recall(query, strategy=retrieval_method, limit=limit, user_id=uid, **options)
         return [h.memory for h in hits if h.memory is not None]
 
