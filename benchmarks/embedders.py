@@ -4,6 +4,11 @@ Speed (any venv; static embedder only unless --minilm): the shipped static embed
 tens of thousands of sentences per second on 2 cores.
 
     .venv/bin/python benchmarks/embedders.py --n 100000
+    .venv/bin/python benchmarks/embedders.py --n 2000 --repeat 1 --minilm   # + numpy MiniLM
+
+The numpy MiniLM against sentence-transformers (needs sentence-transformers and torch):
+
+    .venv/bin/python benchmarks/embedders.py --check
 
 Quality of the static model against the neural MiniLM it was distilled from (needs a venv with
 the `neural` extra, e.g. /work/distill-venv; see docs/static-embedder.md):
@@ -26,11 +31,16 @@ from __future__ import annotations
 import argparse
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from memlab.recall.embedders import Embedder, SentenceTransformerEmbedder, StaticEmbedder
+from memlab.recall.embedders import (
+    Embedder,
+    SentenceTransformerEmbedder,
+    StaticEmbedder,
+    get_embedder,
+)
 
 
 def words(text: str) -> list[str]:
@@ -50,9 +60,7 @@ def short_sentences(n: int, seed: int = 0) -> list[str]:
     return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 12))) for _ in range(n)]
 
 
-def bench_speed(
-    embedder_factory: type[StaticEmbedder] | type[SentenceTransformerEmbedder], n: int, repeat: int
-) -> None:
+def bench_speed(embedder_factory: Callable[[], Embedder], n: int, repeat: int) -> None:
     started = time.perf_counter()
     embedder = embedder_factory()
     load_s = time.perf_counter() - started
@@ -245,7 +253,7 @@ def bench_quality(static_paths: Sequence[str]) -> None:
     pairs = rng.integers(0, len(texts), size=(2000, 2))
     pairs = pairs[pairs[:, 0] != pairs[:, 1]]
 
-    teacher = SentenceTransformerEmbedder()
+    teacher = get_embedder("minilm")  # numpy MiniLM: the same vectors, no torch
     embedders: list[Embedder] = [teacher, StaticEmbedder()]
     embedders += [StaticEmbedder(path) for path in static_paths]
     teacher_vecs = teacher.embed(texts)
@@ -286,22 +294,50 @@ def bench_quality(static_paths: Sequence[str]) -> None:
         )
 
 
+def check_against_sentence_transformers() -> None:
+    """Cosine of numpy MiniLM's vectors with sentence-transformers' on varied sentences."""
+    people_mem, people_q, _ = people_set()
+    texts = ["", "a", "Café naïve résumé, 東京 🙂!", "word " * 400]  # empty, unicode, cut at 256
+    texts += people_mem[:120] + people_q[:60] + [m for m, _ in PROFILE] + short_sentences(100)
+    ours = get_embedder("minilm").embed(texts)
+    ref = SentenceTransformerEmbedder().embed(texts)
+    cos = (ours * ref).sum(axis=1)
+    print(
+        f"numpy MiniLM vs sentence-transformers on {len(texts)} texts: cosine min "
+        f"{cos.min():.7f}, mean {cos.mean():.7f}; max |difference| {np.abs(ours - ref).max():.2e}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="sentences for the speed test")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of the speed test")
-    parser.add_argument("--minilm", action="store_true", help="also time the neural MiniLM")
+    parser.add_argument(
+        "--minilm",
+        action="store_true",
+        help="also time the numpy MiniLM (and sentence-transformers')",
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="compare numpy MiniLM with sentence-transformers"
+    )
     parser.add_argument("--quality", action="store_true", help="compare with MiniLM instead")
     parser.add_argument(
         "--static-path", action="append", default=[], help="extra static model folders to compare"
     )
     args = parser.parse_args()
+    if args.check:
+        check_against_sentence_transformers()
+        return
     if args.quality:
         bench_quality(args.static_path)
         return
     bench_speed(StaticEmbedder, args.n, args.repeat)
     if args.minilm:
-        bench_speed(SentenceTransformerEmbedder, min(args.n, 2_000), 1)
+        bench_speed(lambda: get_embedder("minilm"), min(args.n, 2_000), 1)
+        try:
+            bench_speed(SentenceTransformerEmbedder, min(args.n, 2_000), 1)
+        except Exception as exc:  # optional: absent in a torch-free venv
+            print(f"sentence-transformers: not timed ({exc})")
 
 
 if __name__ == "__main__":

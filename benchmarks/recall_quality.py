@@ -96,6 +96,7 @@ def evaluate_conversation(
     budgets: Sequence[int],
     *,
     over: str = "messages",
+    limit: int = LIMIT,
 ) -> list[Row]:
     """Replay one conversation session by session and score every probe at its moment."""
     db = DuckDbMemoryDb(":memory:")
@@ -121,7 +122,7 @@ def evaluate_conversation(
             for (label, budget), strategy in strategies.items():
                 started = time.perf_counter()
                 hits = strategy.search(
-                    db, user_id=user_id, query=probe.question, limit=LIMIT, over=over
+                    db, user_id=user_id, query=probe.question, limit=limit, over=over
                 )  # type: ignore[arg-type]
                 ms = (time.perf_counter() - started) * 1000
                 turns = {turn_id_of(m, conversation.id) for h in hits for m in h.source_message_ids}
@@ -141,9 +142,9 @@ def evaluate_conversation(
     return rows
 
 
-def _unit(args: tuple[Conversation, dict[str, Any], Sequence[int], str]) -> list[Row]:
-    conversation, variants, budgets, over = args
-    return evaluate_conversation(conversation, variants, budgets, over=over)
+def _unit(args: tuple[Conversation, dict[str, Any], Sequence[int], str, int]) -> list[Row]:
+    conversation, variants, budgets, over, limit = args
+    return evaluate_conversation(conversation, variants, budgets, over=over, limit=limit)
 
 
 def evaluate(
@@ -153,12 +154,13 @@ def evaluate(
     *,
     over: str = "messages",
     workers: int = 1,
+    limit: int = LIMIT,
 ) -> pd.DataFrame:
     """Every scored probe of the dataset under every variant and budget, as a frame.
 
     Conversations are independent, so `workers` > 1 spreads them over processes.
     """
-    units = [(c, variants, budgets, over) for c in dataset.conversations]
+    units = [(c, variants, budgets, over, limit) for c in dataset.conversations]
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
             parts = list(pool.map(_unit, units))
@@ -219,6 +221,10 @@ def by_category(frame: pd.DataFrame, budget: int) -> str:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="test")
+    parser.add_argument("--dataset", type=Path, default=DATASET, help="native dataset file")
+    parser.add_argument(
+        "--limit", type=int, default=LIMIT, help="items per search (10 with a huge budget: any@10)"
+    )
     parser.add_argument("--over", default="messages", choices=["messages", "memories"])
     parser.add_argument("--budgets", default="200,400,800")
     parser.add_argument("--variants", default=None, help="comma-separated labels")
@@ -242,9 +248,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         }
     else:
         chosen = {k: v for k, v in chosen.items() if "minilm" not in k}
-    dataset = load_dataset(DATASET, split=args.split)
+    dataset = load_dataset(args.dataset, split=args.split)
     started = time.perf_counter()
-    frame = evaluate(dataset, chosen, budgets, over=args.over, workers=args.workers)
+    frame = evaluate(
+        dataset, chosen, budgets, over=args.over, workers=args.workers, limit=args.limit
+    )
     scored = len(frame[["conversation", "probe"]].drop_duplicates())
     print(
         f"{dataset.name} split={args.split} over={args.over}: {len(dataset.conversations)} "

@@ -6,6 +6,7 @@ memories/s; `search_user_memories(retrieval_method="last_n", limit=10)` and `get
 workload runs through agno's Memory v2 + SqliteMemoryDb at sizes it can reach in reasonable time.
 
     .venv/bin/python benchmarks/store.py [--sizes 1000,10000,100000] [--file /tmp/x.duckdb]
+    .venv/bin/python benchmarks/store.py --backend postgres [--size 100000] [--dsn URL]
 
 `--replay-ops` measures instead the store calls a replay makes per session and per question
 (p50 per call): `add_runs` of a session (10 runs of 2 messages), `apply_ops` of one extraction
@@ -225,7 +226,18 @@ def main() -> None:
     parser.add_argument("--agno-sizes", default="500,2000", help="agno is O(n) per add; keep small")
     parser.add_argument("--no-agno", action="store_true")
     parser.add_argument("--replay-ops", action="store_true", help="per-call replay store work")
+    parser.add_argument(
+        "--backend", choices=["duckdb", "postgres"], default="duckdb",
+        help="postgres: benchmarks/store_postgres.py (PostgreSQL beside DuckDB at --size)",
+    )  # fmt: skip
+    parser.add_argument("--size", type=int, default=100_000, help="memories (--backend postgres)")
+    parser.add_argument("--dsn", default=None, help="PostgreSQL URL (default: a throwaway cluster)")
     args = parser.parse_args()
+    if args.backend == "postgres":
+        from store_postgres import main_postgres
+
+        main_postgres(dsn=args.dsn, size=args.size)
+        return
     if args.replay_ops:
         with tempfile.TemporaryDirectory() as tmp:
             replay_ops(Path(tmp) / "ops.duckdb")

@@ -191,11 +191,23 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: write the dataset, optionally print its counts."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--conversations", type=int, default=44)
+    parser.add_argument("--out", type=Path, default=None, help="default: the committed file")
+    parser.add_argument("--conversations", type=int, default=None, help="v1: 44, v2: 40")
     parser.add_argument("--test", type=int, default=14, help="conversations in the test split")
     parser.add_argument("--stats", action="store_true", help="print counts per category/split")
+    parser.add_argument(
+        "--shape",
+        choices=("v1", "v2", "longmemeval-s"),
+        default="v1",
+        help="v1 (default), v2 (long chats), or a LongMemEval-S-shaped JSON file (never committed)",
+    )
+    parser.add_argument("--questions", type=int, default=500, help="longmemeval-s: questions")
+    parser.add_argument("--sessions", type=int, default=50, help="longmemeval-s: haystack size")
     args = parser.parse_args(argv)
+    if args.shape != "v1":
+        return _other_shape(args)
+    args.out = args.out or DEFAULT_OUT
+    args.conversations = args.conversations or 44
     start = time.perf_counter()
     header, convs = generate(args.seed, conversations=args.conversations, test=args.test)
     text = render(header, convs)
@@ -204,6 +216,34 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote {args.out} ({len(text.encode('utf-8')):,} bytes) in {seconds:.2f} s")
     if args.stats:
         print(stats(convs))
+    return 0
+
+
+def _other_shape(args: argparse.Namespace) -> int:
+    # v2 and the LongMemEval-S shape live in their own modules; v1's code path stays untouched.
+    start = time.perf_counter()
+    if args.shape == "longmemeval-s":
+        from synth_v2_lme import write_longmemeval
+
+        if args.out is None:
+            raise SystemExit("--shape longmemeval-s needs --out PATH (the file is never committed)")
+        size = write_longmemeval(
+            args.out, seed=args.seed, questions=args.questions, sessions=args.sessions
+        )
+    else:
+        import synth_v2_dataset as v2
+
+        args.out = args.out or v2.DEFAULT_OUT
+        header, convs = v2.generate(
+            args.seed, conversations=args.conversations or 40, test=args.test
+        )
+        text = render(header, convs).encode("utf-8")
+        args.out.write_bytes(text)
+        size = len(text)
+    seconds = time.perf_counter() - start
+    print(f"wrote {args.out} ({size:,} bytes) in {seconds:.2f} s")
+    if args.stats and args.shape == "v2":
+        print(v2.stats(convs))
     return 0
 
 

@@ -16,7 +16,7 @@ from memlab.errors import MemlabError
 __all__ = ["main"]
 
 # One module of `memlab.commands` per subcommand, in the order `--help` lists them.
-COMMANDS = ("demo", "datasets", "replay", "report", "view")
+COMMANDS = ("demo", "datasets", "replay", "report", "view", "cache", "export")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

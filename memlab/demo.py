@@ -22,18 +22,21 @@ from __future__ import annotations
 
 import copy
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 
-from memlab.errors import DatasetError
+from memlab.errors import DatasetError, MemlabError
 from memlab.lab.running.experiment import Experiment, build_experiment
 
 __all__ = [
     "DEMO_DATASET",
     "DEMO_GRID",
+    "Confirm",
+    "DemoDeclined",
     "DemoResult",
     "demo_experiment",
     "find_dataset",
@@ -105,6 +108,8 @@ def demo_experiment(
     model: str | None = None,
     api_base: str | None = None,
     limit: int | None = None,
+    api_key: str | None = None,
+    api_key_env: str | None = None,
 ) -> Experiment:
     """The demo's experiment; with `model`, every stage uses it and answer and judge are on.
 
@@ -114,9 +119,13 @@ def demo_experiment(
             the offline baseline with the answer and judge stages off.
         api_base: The server `model` is called at (a local vLLM or llama.cpp server).
         limit: Replay only the first `limit` test conversations.
+        api_key: The key `model` is called with (never stored with the results).
+        api_key_env: The environment variable the key is read from (only its name is
+            stored).
 
     Raises:
         DatasetError: the dataset file is missing.
+        ConfigError: `api_key_env` is not the name of an environment variable.
     """
     data = copy.deepcopy(DEMO_GRID)
     data["dataset"]["path"] = str(find_dataset(dataset))
@@ -130,7 +139,20 @@ def demo_experiment(
         data["answer"] = {"model": model}
         data["judge"] = {"model": model}
         data["api_base"] = api_base
-    return build_experiment(data, source="the demo's grid")
+        data["api_key_env"] = api_key_env
+        data["api_key"] = api_key
+    experiment = build_experiment(data, source="the demo's grid")
+    experiment._origin = "demo"  # key errors name `memlab demo`'s flags
+    return experiment
+
+
+class DemoDeclined(MemlabError):
+    """The demo stopped before calling a model, as the user (or a missing `--yes`) asked."""
+
+
+Confirm = Callable[[Experiment, int, int], bool]
+"""Asked before a demo with a real model replays: (experiment, units left, all units) in,
+True to go on."""
 
 
 @dataclass(frozen=True)
@@ -196,6 +218,9 @@ def run_demo(
     quiet: bool = False,
     n_boot: int = 1000,
     out: TextIO | None = None,
+    api_key: str | None = None,
+    api_key_env: str | None = None,
+    confirm: Confirm | None = None,
 ) -> DemoResult:
     """Replay the demo grid into `out_dir/demo.duckdb`, print its table, write its report.
 
@@ -210,10 +235,15 @@ def run_demo(
         quiet: No progress bar.
         n_boot: Bootstrap resamples of the intervals.
         out: Where the table and messages go (default stdout).
+        api_key: The key `model` is called with (never stored).
+        api_key_env: The environment variable the key is read from.
+        confirm: Asked before a model other than memlab's is called, when units are left to
+            run (`memlab demo` prints the cost estimate and asks); None goes on.
 
     Raises:
         DatasetError: the dataset file is missing.
         StoreError: another process holds the results file.
+        DemoDeclined: `confirm` said no; nothing was replayed.
     """
     from memlab.db.duckdb_store import DuckDbMemoryDb
     from memlab.lab.analysis.findings import findings_text
@@ -222,7 +252,14 @@ def run_demo(
     from memlab.lab.running.tables import create_tables, finished_units
 
     write = (out or sys.stdout).write
-    experiment = demo_experiment(dataset=dataset, model=model, api_base=api_base, limit=limit)
+    experiment = demo_experiment(
+        dataset=dataset,
+        model=model,
+        api_base=api_base,
+        limit=limit,
+        api_key=api_key,
+        api_key_env=api_key_env,
+    )
     directory = Path(out_dir)
     directory.mkdir(parents=True, exist_ok=True)
     db_path, report_path = directory / "demo.duckdb", directory / "report.md"
@@ -239,6 +276,8 @@ def run_demo(
         experiment_id = experiment.experiment_id()
         create_tables(store)
         before = finished_units(store, experiment_id)
+        if confirm is not None and model is not None and not model.startswith("memlab/"):
+            _confirmed(confirm, experiment, len(before))
         results = replay(experiment, db=store, quiet=quiet)
         units_run = len(finished_units(store, experiment_id) - before)
         summary = results.summary_df(n_boot=n_boot)
@@ -256,6 +295,18 @@ def run_demo(
     write("\n" + table.to_string(index=False) + "\n\n" + found + "\n")
     write(_closing(db_path, report_path, model=model, units_run=units_run))
     return DemoResult(db_path, report_path, experiment_id, table, units_run)
+
+
+def _confirmed(confirm: Confirm, experiment: Experiment, finished: int) -> None:
+    from memlab.lab.running.provenance import load_experiment_dataset
+    from memlab.lab.running.runner import plan_units
+
+    total = len(plan_units(experiment, load_experiment_dataset(experiment)))
+    if total > finished and not confirm(experiment, total - finished, total):
+        raise DemoDeclined(
+            "memlab demo stopped before calling the model; nothing was spent (run it again "
+            "and answer y, or pass --yes)"
+        )
 
 
 def _closing(db_path: Path, report_path: Path, *, model: str | None, units_run: int) -> str:

@@ -20,6 +20,7 @@ from memlab.errors import ConfigError, NotFoundError
 from memlab.llm.client import LLM
 from memlab.llm.parse import complete_parsed, parse_model
 from memlab.llm.prompt import get_prompt
+from memlab.llm.schemas import summary_response_format
 from memlab.llm.sections import render_block, render_turns
 from memlab.schema import Run, SessionSummary, Usage
 
@@ -125,7 +126,7 @@ class SessionSummarizer:
             lambda c: parse_model(_SummaryAnswer, c.text, what='the {"summary": ...} object'),
             purpose=prompt.purpose,
             prompt=prompt,
-            response_format={"type": "json_object"},
+            response_format=summary_response_format(),
             user_id=user_id,
             session_id=session_id,
             run_id=new_runs[-1].run_id,

@@ -73,6 +73,18 @@ def _stats(args: argparse.Namespace) -> int:
         ("abstention", stats.abstention),
     ):
         print(f"{label:<{width}} {count:>7,}")
+    for label, spread in (
+        ("sessions per conversation", stats.sessions_per_conversation),
+        ("turns per conversation", stats.turns_per_conversation),
+        ("words per turn", stats.words_per_turn),
+    ):
+        if spread is not None:
+            print(
+                f"{label}: mean {spread.mean:,.1f} (min {spread.min:,.0f}, "
+                f"median {spread.median:,.1f}, max {spread.max:,.0f})"
+            )
+    principals = stats.principals_per_conversation
+    print("principals per conversation: " + ", ".join(f"{k}: {v}" for k, v in principals.items()))
     print("probes per category:")
     for name, count in stats.categories.items():
         print(f"  {name:<{width - 2}} {count:>7,}")

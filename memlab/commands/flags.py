@@ -25,6 +25,9 @@ __all__ = [
     "LIMIT",
     "MAX_COST",
     "MODEL",
+    "RUN_MAX_COST",
+    "SCHEDULER",
+    "WORKERS",
     "at_least",
     "field_flag",
     "file_to_read",
@@ -140,3 +143,10 @@ MAX_COST = field_flag(f"{_EXPERIMENT}.max_cost_usd")
 """`--max-cost USD`: the experiment's `max_cost_usd`."""
 CONCURRENCY = field_flag(f"{_EXPERIMENT}.concurrency")
 """`--concurrency N`: the experiment's `concurrency`."""
+_RUN = "memlab.lab.running.run_settings"
+WORKERS = field_flag(f"{_RUN}:ExecutionSpec.workers")
+"""`--workers N`: `[execution] workers`."""
+SCHEDULER = field_flag(f"{_RUN}:ExecutionSpec.scheduler")
+"""`--scheduler ADDRESS`: `[execution] scheduler`."""
+RUN_MAX_COST = field_flag(f"{_RUN}:BudgetSpec.max_cost_usd")
+"""`--max-cost-usd USD`: `[budget] max_cost_usd`."""

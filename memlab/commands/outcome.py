@@ -14,6 +14,7 @@ import pandas as pd
 
 __all__ = [
     "EXIT_ALL_ERRORED",
+    "EXIT_BUDGET",
     "EXIT_CODES_HELP",
     "EXIT_FAILED",
     "EXIT_OK",
@@ -31,6 +32,9 @@ EXIT_UNHEALTHY = 3
 recall came back empty for every probe, or its recalled items cite no turn."""
 EXIT_ALL_ERRORED = 4
 """Written, but every probe of at least one variant errored (a model failed for it)."""
+EXIT_BUDGET = 5
+"""Stopped cleanly at the run's budget (`[budget] max_cost_usd`): every unit started is
+committed, the rest were not started; the same command resumes."""
 
 EXIT_CODES_HELP = f"""exit codes:
   {EXIT_OK}  every unit healthy and every variant scored
@@ -41,6 +45,8 @@ EXIT_CODES_HELP = f"""exit codes:
      recall, no provenance): see `memlab report`
   {EXIT_ALL_ERRORED}  written, but every probe of a variant errored; once the model answers,
      the same command redoes the errored units
+  {EXIT_BUDGET}  stopped at the run budget ([budget] max_cost_usd / --max-cost-usd); the
+     same command resumes with a fresh budget
 """
 
 

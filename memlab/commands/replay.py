@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from memlab.commands import flags
-from memlab.commands.outcome import EXIT_CODES_HELP, ReplayOutcome
+from memlab.commands.outcome import EXIT_BUDGET, EXIT_CODES_HELP, ReplayOutcome
 
 
 def register(sub: Any) -> None:
@@ -56,7 +56,49 @@ def register(sub: Any) -> None:
         help="API key for non-memlab models (never stored with the results); a server on "
         "127.0.0.1/localhost gets 'none' by default",
     )
+    parser.add_argument(
+        "--cache-from",
+        metavar="FILE_OR_DB",
+        type=flags.file_to_read,
+        help="answer model calls from this shared cache too (a `memlab cache export` file or "
+        "a results file; only read), e.g. to rerun a published grid without an API key",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--executor",
+        choices=("local", "processes", "dask"),
+        help="where units run: this process (local, the default), worker processes, or a "
+        "Dask cluster; overrides [execution] executor",
+    )
+    parser.add_argument(
+        "--workers", type=flags.WORKERS, help="worker processes (processes, or a dask LocalCluster)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        type=flags.SCHEDULER,
+        metavar="ADDRESS",
+        help="a running Dask scheduler, e.g. tcp://127.0.0.1:8786 (with --executor dask; "
+        "without it dask starts a local cluster)",
+    )
+    parser.add_argument(
+        "--max-cost-usd",
+        type=flags.RUN_MAX_COST,
+        metavar="USD",
+        help="budget of this run in USD, all models and workers together: no unit starts "
+        "once it is reached, and the run stops resumably (exit code 5)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse a dataset file with any problem (LoCoMo and LongMemEval files are "
+        "otherwise loaded leniently: bad evidence ids are skipped and listed)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="call no model: print the calls, tokens and cost each stage is expected to take",
+    )
+    parser.add_argument("--json", action="store_true", help="with --dry-run: print JSON")
     parser.set_defaults(func=_run)
 
 
@@ -71,10 +113,38 @@ def _run(args: argparse.Namespace) -> int:
         concurrency=args.concurrency,
         api_base=args.api_base,
         api_key=args.api_key,
+        strict=True if args.strict else None,
+        execution={
+            key: value
+            for key, value in (
+                ("executor", args.executor),
+                ("workers", args.workers),
+                ("scheduler", args.scheduler),
+            )
+            if value is not None
+        },
+        run_max_cost_usd=args.max_cost_usd,
         cli=True,
     )
     db = Path(args.db) if args.db else Path("results") / f"{_slug(experiment.name)}.duckdb"
-    results = replay(experiment, db=db, force=args.force, quiet=args.quiet)
+    from memlab.commands.replay_plan import dry_run, list_skipped
+
+    if args.json and not args.dry_run:
+        from memlab.errors import ConfigError
+
+        raise ConfigError("--json prints the --dry-run estimate: add --dry-run")
+    if args.dry_run:
+        return dry_run(experiment, db=db, as_json=args.json)
+    list_skipped(experiment)
+    from memlab.lab.running.budget_guard import RunBudgetReached
+
+    try:
+        results = replay(
+            experiment, db=db, force=args.force, quiet=args.quiet, cache_from=args.cache_from
+        )
+    except RunBudgetReached as stopped:
+        print(f"memlab: {stopped}", file=sys.stderr)
+        return EXIT_BUDGET
     try:
         outcome = ReplayOutcome.of(results)
         print(

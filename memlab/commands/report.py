@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
         default=None,
         metavar="PATH",
         help="also write the probe viewer (as `memlab view` serves it) as one self-contained "
-        "HTML file",
+        "HTML file (a large result also gets a folder NAME_files/ of chunks beside it)",
     )
     parser.set_defaults(func=_run)
 

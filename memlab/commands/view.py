@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from memlab.lab.view import ViewPage
 
 
 def register(sub: Any) -> None:
@@ -31,7 +34,12 @@ def register(sub: Any) -> None:
 
 
 def load_page(db: str | Path, *, experiment: str | None, dataset: str | None) -> str:
-    """Render the viewer page of a results file, opening it read-only and closing it."""
+    """The viewer of a results file as one self-contained page (`load_view`)."""
+    return load_view(db, experiment=experiment, dataset=dataset).html
+
+
+def load_view(db: str | Path, *, experiment: str | None, dataset: str | None) -> ViewPage:
+    """Render the viewer of a results file, opening it read-only and closing it."""
     from memlab.db.duckdb_store import DuckDbMemoryDb
     from memlab.errors import StoreError
     from memlab.lab.analysis.results import Results
@@ -44,7 +52,7 @@ def load_page(db: str | Path, *, experiment: str | None, dataset: str | None) ->
     # Read-only, not `open_results`: that one migrates an older file in place.
     store = DuckDbMemoryDb(db, read_only=True)
     try:
-        return view_page(Results(store, experiment), dataset=conversations).html
+        return view_page(Results(store, experiment), dataset=conversations)
     finally:
         store.close()
 
@@ -53,9 +61,10 @@ def _run(args: argparse.Namespace) -> int:
     from memlab.errors import ConfigError
     from memlab.lab.view import ViewServer
 
-    html = load_page(args.db, experiment=args.experiment, dataset=args.dataset)
+    # Served as a page and chunk files, so the page paints before the probes load.
+    files = load_view(args.db, experiment=args.experiment, dataset=args.dataset).files()
     try:
-        server = ViewServer(html, port=args.port)
+        server = ViewServer(files, port=args.port)
     except OSError as exc:
         raise ConfigError(
             f"cannot serve on 127.0.0.1:{args.port} ({exc.strerror}); pass another --port, "

@@ -31,7 +31,11 @@ from memlab.llm.parse import (
 )
 from memlab.llm.prompt import Prompt, get_prompt
 from memlab.llm.request import Completion
-from memlab.llm.schemas import ops_response_format
+from memlab.llm.schemas import (
+    decisions_response_format,
+    facts_response_format,
+    ops_response_format,
+)
 from memlab.llm.sections import clip, day_of, format_day, render_block, render_items, render_turns
 from memlab.llm.tools import MEMORY_TOOLS
 from memlab.registry import Registry
@@ -254,7 +258,6 @@ class Mem0Style:
     async def propose(self, llm: LLM, request: ExtractionRequest) -> Proposal:
         """Up to two calls; no second call when step 1 finds no fact."""
         step1, step2 = get_prompt("mem0-style-facts"), get_prompt("mem0-style-update")
-        json_mode = {"response_format": {"type": "json_object"}}
         facts = await complete_parsed(
             llm,
             step1.render(
@@ -263,7 +266,7 @@ class Mem0Style:
             lambda c: parse_model(_Facts, c.text, what='the {"facts": [...]} object').facts,
             purpose=step1.purpose,
             prompt=step1,
-            **json_mode,
+            response_format=facts_response_format(),
             **request.ledger(),
         )
         if not facts.value:
@@ -291,7 +294,7 @@ class Mem0Style:
             ),
             purpose=step2.purpose,
             prompt=step2,
-            **json_mode,
+            response_format=decisions_response_format(max_decisions=len(facts.value)),
             **request.ledger(),
         )
         ops = [op for d in decisions.value if (op := _decision_op(d, facts.value)) is not None]

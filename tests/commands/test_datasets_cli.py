@@ -33,6 +33,7 @@ def test_stats_json_on_locomo(capsys: pytest.CaptureFixture[str]) -> None:
     }
     assert out["abstention"] == 2
     assert [(p["conversation_id"], p["path"], p["skipped"]) for p in out["problems"]] == [
+        ("conv-a", "[0].qa[1].evidence[1]", "evidence 'D10:19'"),
         ("conv-a", "[0].qa[2].evidence[0]", "evidence 'D'"),
         ("conv-a", "[0].qa[5].evidence[0]", "evidence 'D30:5'"),
     ]
@@ -53,7 +54,8 @@ def test_validate_exits_1_listing_every_problem(capsys: pytest.CaptureFixture[st
         main(["datasets", "validate", str(LOCOMO)])
     assert info.value.code == 1
     err = capsys.readouterr().err
-    assert "problems: 2" in err
+    assert "problems: 3" in err
+    assert "'D10:19', which does not exist" in err
     assert "'D' is not a turn id" in err
     assert "'D30:5', which does not exist" in err
 
@@ -68,7 +70,7 @@ def test_convert_to_native(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     main(["datasets", "convert", str(LOCOMO), "--to", str(out)])
     captured = capsys.readouterr()
     assert f"wrote {out}: 2 conversations, 9 probes" in captured.out
-    assert "problems: 2" in captured.err  # what was skipped is said, not dropped silently
+    assert "problems: 3" in captured.err  # what was skipped is said, not dropped silently
     converted = load_dataset(out)  # strict: the native file is clean
     assert converted.conversations == load_dataset(LOCOMO, strict=False).conversations
     main(["datasets", "stats", str(out), "--json"])
@@ -79,7 +81,7 @@ def test_convert_strict_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[st
     with pytest.raises(SystemExit) as info:
         main(["datasets", "convert", str(LOCOMO), "--to", str(tmp_path / "x.jsonl"), "--strict"])
     assert info.value.code == 2
-    assert "2 problem(s)" in capsys.readouterr().err
+    assert "3 problem(s)" in capsys.readouterr().err
     assert not (tmp_path / "x.jsonl").exists()
 
 
@@ -109,4 +111,8 @@ def test_stats_json_keys_on_native(capsys: pytest.CaptureFixture[str]) -> None:
         "abstention": 1,
         "splits": {"dev": 1, "test": 1},
         "problems": [],
+        "sessions_per_conversation": {"mean": 2.0, "min": 2.0, "median": 2.0, "max": 2.0},
+        "turns_per_conversation": {"mean": 5.0, "min": 4.0, "median": 5.0, "max": 6.0},
+        "words_per_turn": {"mean": 6.9, "min": 3.0, "median": 6.5, "max": 12.0},
+        "principals_per_conversation": {"1": 2},
     }

@@ -48,7 +48,11 @@ def test_view_serves_the_page_without_touching_the_file(
     assert url.startswith("http://127.0.0.1:")
     with urlopen(url) as response:
         page = response.read().decode("utf-8")
-    assert 'id="memlab-data"' in page and "What is the name of Ana's dog?" in page
+    assert 'id="memlab-data"' in page and '"chunk_base":"chunks"' in page
+    # the probes come in chunk files the page loads on demand
+    with urlopen(url + "chunks/chunk-0.js") as response:
+        assert response.headers["Content-Type"] == "text/javascript; charset=utf-8"
+        assert "What is the name of Ana's dog?" in response.read().decode("utf-8")
     assert process.poll() is None  # still serving
     assert hashlib.sha256(replay_db.read_bytes()).hexdigest() == before
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from replay_fixtures import resume_experiment
 
 from memlab.db.duckdb_store import DuckDbMemoryDb
-from memlab.lab.running import runner, unit
+from memlab.lab.running import runner, unit, unit_loop
 
 db, point, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 counts = {"commit": 0, "session": 0, "transaction": 0}
@@ -42,7 +42,7 @@ def _count(name: str) -> None:
         _die()
 
 
-real_commit = runner.commit_unit
+real_commit = unit_loop.commit_unit
 
 
 def commit(*args: Any, **kwargs: Any) -> None:
@@ -77,7 +77,7 @@ async def ingest_session(self: Any, index: int) -> None:
     _count("session")
 
 
-runner.commit_unit = commit  # type: ignore[assignment]
+unit_loop.commit_unit = commit  # type: ignore[assignment]
 DuckDbMemoryDb.transaction = transaction  # type: ignore[method-assign,assignment]
 unit._Replay.ingest_session = ingest_session  # type: ignore[method-assign]
 runner.replay(resume_experiment(), db=db, quiet=True, concurrency=2)

@@ -103,13 +103,16 @@ def test_malformed_evidence_is_split_and_normalized(
 def test_unrecoverable_evidence_is_reported_on_its_probe() -> None:
     dataset = load_dataset(QUIRKS, strict=False)
     assert [str(p) for p in dataset.problems] == [
+        f"{QUIRKS}: [0].qa[1].evidence[1] (conversation 'conv-a'): evidence names turn "
+        "'D10:19', which does not exist [skipped evidence 'D10:19']",
         f"{QUIRKS}: [0].qa[2].evidence[0] (conversation 'conv-a'): 'D' is not a turn id "
         "(expected like 'D1:3') [skipped evidence 'D']",
         f"{QUIRKS}: [0].qa[5].evidence[0] (conversation 'conv-a'): evidence names turn "
         "'D30:5', which does not exist [skipped evidence 'D30:5']",
     ]
+    assert load_dataset(QUIRKS) == dataset  # a LoCoMo file loads leniently by default
     with pytest.raises(DatasetError) as info:
-        load_dataset(QUIRKS)
+        load_dataset(QUIRKS, strict=True)
     assert info.value.problems == dataset.problems
 
 

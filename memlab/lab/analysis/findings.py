@@ -18,6 +18,7 @@ import pandas as pd
 from memlab.errors import ConfigError
 from memlab.lab.analysis.compare import Comparison, compare
 from memlab.lab.analysis.summary import ResultsLike, default_score, pareto, summarize
+from memlab.lab.data.skipped import skipped_text
 
 __all__ = [
     "FEW_CONVERSATIONS",
@@ -134,6 +135,12 @@ def _warnings(results: ResultsLike, summary: pd.DataFrame) -> list[str]:
         )
     if (prov.get("dataset") or {}).get("synthetic"):
         out.append("synthetic data: compare designs with it, do not quote it as a benchmark.")
+    skipped = skipped_text((prov.get("dataset") or {}).get("skipped") or {})
+    if skipped:
+        out.append(
+            f"lenient loading: {skipped} (problems in the dataset file; listed under "
+            "Dataset in the report; `strict = true` under [dataset] refuses instead)."
+        )
     for _, r in summary[summary["n_errors"] > 0].iterrows():
         out.append(
             f"errors: {r['label']}: {int(r['n_errors'])} of {int(r['n_probes'])} probes errored "

@@ -19,6 +19,7 @@ from matplotlib.text import Annotation
 from matplotlib.transforms import Bbox
 
 from memlab.lab.analysis.costs import COST_AXES
+from memlab.lab.analysis.frontiers import higher_is_better
 from memlab.lab.analysis.plot_parts import (
     design_styles,
     interval_errors,
@@ -105,7 +106,8 @@ def _amount(value: float) -> str:
 
 def _title(rows: pd.DataFrame, front: pd.DataFrame, numbers: dict[str, int], x: str, y: str) -> str:
     # Of designs with the top score, the cheapest is the best.
-    best = rows.sort_values([y, x], ascending=[False, True], kind="stable").iloc[0]
+    ranked = rows.sort_values([y, x], ascending=[not higher_is_better(y), True], kind="stable")
+    best = ranked.iloc[0]
     unit = "USD" if x.startswith("cost") else "tokens"
     members = ", ".join(f"#{i}" for i in sorted(numbers[v] for v in front["variant_id"]))
     return (
@@ -157,7 +159,7 @@ def accuracy_vs_tokens(
             capsize=3,
             label=str(row["label"]),
         )
-    front = pareto(rows, x=x, y=y) if n else rows
+    front = pareto(rows, x=x, y=y, higher_is_better=higher_is_better(y)) if n else rows
     if len(front):
         ax.plot(
             front[x],
@@ -172,7 +174,8 @@ def accuracy_vs_tokens(
     log = set_log_if_wide(ax, rows[x])
     axis_name = COST_AXES.get(x, x)
     ax.set_xlabel(axis_name.replace(": ", ":\n", 1) + (", log scale" if log else ""), fontsize=9.5)
-    ax.set_ylabel(f"{y} (mean, bars: 95% CI)", fontsize=10)
+    better = "" if higher_is_better(y) else ", lower is better"
+    ax.set_ylabel(f"{y} (mean, bars: 95% CI{better})", fontsize=10)
     ax.tick_params(labelsize=9)
     ax.grid(True, which="major", color="0.9", lw=0.6)
     ax.margins(x=0.08, y=0.1)

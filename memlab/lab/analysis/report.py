@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 
 from memlab.lab.analysis import plots
 from memlab.lab.analysis.findings import findings, findings_lines, is_baseline
+from memlab.lab.analysis.frontiers import frontiers
 from memlab.lab.analysis.report_meta import dataset_section, markdown_table, provenance_section
 from memlab.lab.analysis.scorers import SCORERS, is_abstention_answer
 from memlab.lab.analysis.summary import ResultsLike, default_score, score_names, summarize
@@ -113,10 +114,15 @@ def _variants_section(summary: pd.DataFrame) -> list[str]:
 def _summary_section(summary: pd.DataFrame, scores: Sequence[str]) -> list[str]:
     header = ["variant", *scores, "errors", "tokens/probe", "build", "use", "unused", "context"]
     header += ["memory/conv", "cost/probe"]
+    front = {s: set(ids) for s, ids in frontiers(summary, scores=scores).items()}
+
+    def star(r: pd.Series, s: str) -> str:
+        return " ★" if r["variant_id"] in front[s] else ""
+
     rows = [
         [
             str(r["label"]),
-            *(_cell(r, s) for s in scores),
+            *(_cell(r, s) + star(r, s) for s in scores),
             f"{int(r['n_errors'])}/{int(r['n_probes'])}",
             _num(r["tokens_per_probe"], 1),
             *(_num(r.get(f"{c}_tokens_per_probe"), 1) for c in ("build", "use", "unused_summary")),
@@ -126,7 +132,11 @@ def _summary_section(summary: pd.DataFrame, scores: Sequence[str]) -> list[str]:
         ]
         for _, r in summary.iterrows()
     ]
-    out = ["## Summary (micro: every probe)", "", *markdown_table(header, rows)]
+    note = (
+        "★: on that score's Pareto frontier of tokens/probe (no design is both cheaper and "
+        "better on it; lower is better for stale_in_context)."
+    )
+    out = ["## Summary (micro: every probe)", "", note, "", *markdown_table(header, rows)]
     macro = [[str(r["label"]), *(_macro(r, s) for s in scores)] for _, r in summary.iterrows()]
     out += ["### Category-averaged (macro)", "", *markdown_table(["variant", *scores], macro)]
     return out
@@ -232,6 +242,11 @@ def _plots_section(
     results: ResultsLike, summary: pd.DataFrame, by_cat: pd.DataFrame, y: str, out_dir: Path
 ) -> list[str]:
     links = [_save(plots.accuracy_vs_tokens(summary, y=y), out_dir, "accuracy_vs_tokens.png")]
+    # Every other score against tokens too, each with its own frontier.
+    for other in score_names(summary):
+        if other != y:
+            fig = plots.accuracy_vs_tokens(summary, y=other)
+            links.append(_save(fig, out_dir, f"accuracy_vs_tokens-{other}.png"))
     if (summary["cost_usd_per_probe"].fillna(0) > 0).any():
         fig = plots.accuracy_vs_tokens(summary, x="cost_usd_per_probe", y=y)
         links.append(_save(fig, out_dir, "accuracy_vs_cost.png"))

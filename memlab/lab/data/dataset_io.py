@@ -92,7 +92,7 @@ def load_dataset(
     path: str | Path,
     *,
     format: Format = "auto",
-    strict: bool = True,
+    strict: bool | None = None,
     limit: int | None = None,
     split: str | None = None,
 ) -> Dataset:
@@ -103,7 +103,10 @@ def load_dataset(
         format: The file's format; "auto" tells it from the content.
         strict: True raises one `DatasetError` listing every problem; False skips only the
             bad records (a turn, a probe, a piece of evidence, a conversation), keeps the rest
-            and lists what it skipped on `Dataset.problems`.
+            and lists what it skipped on `Dataset.problems`. None (the default) is the
+            format's own default: lenient for LoCoMo and LongMemEval, whose files are
+            loaded as published (with their broken evidence ids), strict for the native
+            format, where a problem is a bug.
         limit: Read only the first N conversations (of `split`, when given).
         split: Keep only conversations of this split (`dev`, `test`).
 
@@ -123,6 +126,8 @@ def load_dataset(
     if not path.is_file():
         raise DatasetError(f"{file}: no such file; check the path (memlab never downloads data)")
     kind = detect_format(path) if format == "auto" else format
+    if strict is None:
+        strict = kind == "native"
     source = _open(path, kind, file)
     problems = list(source.problems)
     checker = ConversationChecker(file)

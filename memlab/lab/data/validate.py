@@ -332,12 +332,22 @@ def _with_turns(session: Session, turns: list[Turn]) -> Session:
     return session.model_copy(update={"turns": turns})
 
 
-def problems_error(file: str, problems: Sequence[Problem]) -> DatasetError:
-    """One `DatasetError` that lists every problem, for strict loading."""
+def problems_error(
+    file: str, problems: Sequence[Problem], *, advice: str | None = None
+) -> DatasetError:
+    """One `DatasetError` that lists every problem, for strict loading.
+
+    Args:
+        file: The file the problems are in.
+        problems: Every problem found.
+        advice: How to load leniently where the caller is (a TOML key, a flag); default the
+            `strict=False` argument.
+    """
     lines = "\n".join(f"  - {p}" for p in problems)
+    advice = advice or "load with strict=False (`memlab datasets stats`)"
     message = (
-        f"{file}: {len(problems)} problem(s); fix them, or load with strict=False "
-        f"(`memlab datasets stats`) to skip the bad records and keep the rest:\n{lines}"
+        f"{file}: {len(problems)} problem(s); fix them, or {advice} to skip the bad records "
+        f"and keep the rest:\n{lines}"
     )
     return DatasetError(message, problems=problems)
 

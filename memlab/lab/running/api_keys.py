@@ -42,6 +42,12 @@ EnvName = Annotated[str, AfterValidator(_env_name)]
 def key_advice(experiment: Experiment) -> KeyAdvice:
     """How the user who configured `experiment` gives a key (CLI, TOML file or Python)."""
     origin = experiment.origin
+    if origin == "demo":
+        return KeyAdvice(
+            fix="pass --api-key KEY or --api-key-env NAME to memlab demo",
+            none_key="--api-key none",
+            given_as=_given_as(experiment, "given with --api-key"),
+        )
     if origin.startswith("cli:"):
         toml = origin.removeprefix("cli:")
         return KeyAdvice(

@@ -55,6 +55,7 @@ from pydantic import (
 from memlab.errors import ConfigError
 from memlab.lab.data.dataset import Dataset
 from memlab.lab.running.api_keys import EnvName
+from memlab.lab.running.run_settings import BudgetSpec, ExecutionSpec
 from memlab.lab.running.specs import (
     OFFLINE,
     AnswerSpec,
@@ -192,6 +193,10 @@ class Experiment(BaseModel):
     """Budget in tokens per model used."""
     concurrency: int = Field(default=4, ge=1)
     """Units replayed at once (and model calls in flight per model)."""
+    execution: ExecutionSpec = Field(default_factory=ExecutionSpec)
+    """Where units run (`[execution]`: local, processes or dask); not part of the id."""
+    budget: BudgetSpec = Field(default_factory=BudgetSpec)
+    """Limits of the whole run (`[budget] max_cost_usd`); not part of the id."""
     seed: int = 0
     """Seed of everything random in the replay (control answers)."""
     api_base: ApiBase | None = None
@@ -211,7 +216,8 @@ class Experiment(BaseModel):
     def origin(self) -> str:
         """Where the experiment was configured, so key errors name the fix there.
 
-        "python", "toml:<file>", or "cli:<file>" (a TOML file with `memlab replay` flags).
+        "python", "toml:<file>", "cli:<file>" (a TOML file with `memlab replay` flags), or
+        "demo" (`memlab demo`'s grid and flags).
         """
         return self._origin
 
@@ -245,7 +251,8 @@ class Experiment(BaseModel):
         else:
             # The file's content, not its path, names the data: `memlab demo` and
             # `memlab replay` reach one file by different relative paths and share units.
-            data = self.dataset.model_dump(exclude={"limit", "path"})
+            # `strict` only decides whether a bad file is refused: it changes no result.
+            data = self.dataset.model_dump(exclude={"limit", "path", "strict"})
             file = Path(self.dataset.path)
             data["dataset_sha256"] = file_sha256(file) if file.is_file() else self.dataset.path
         stages = {
@@ -320,6 +327,9 @@ class Experiment(BaseModel):
         concurrency: int | None = None,
         api_base: str | None = None,
         api_key: str | None = None,
+        strict: bool | None = None,
+        execution: dict[str, Any] | None = None,
+        run_max_cost_usd: float | None = None,
         cli: bool = False,
     ) -> Experiment:
         """A copy with the CLI's overrides: `model` replaces every stage's model.
@@ -353,16 +363,27 @@ class Experiment(BaseModel):
                 )
             else:
                 data["dataset"] = {**self.dataset.model_dump(), "limit": limit}
+        if strict is not None and not isinstance(self.dataset, Dataset):
+            data["dataset"] = {**_ref_dump(data["dataset"], self.dataset), "strict": strict}
         if max_cost_usd is not None:
             data["max_cost_usd"] = max_cost_usd
         if concurrency is not None:
             data["concurrency"] = concurrency
         if api_base is not None:
             data["api_base"] = api_base
+        if execution:  # the flags given replace the keys of `[execution]` they name
+            data["execution"] = {**data["execution"], **execution}
+        if run_max_cost_usd is not None:
+            data["budget"] = {**data["budget"], "max_cost_usd": run_max_cost_usd}
         copy = build_experiment(data)
         source = self._origin.partition(":")[2] or "the experiment file"
         copy._origin = f"cli:{source}" if cli else self._origin
         return copy
+
+
+def _ref_dump(current: Any, ref: DatasetRef) -> dict[str, Any]:
+    """The dataset reference as a dict, with any override already applied (`limit`)."""
+    return dict(current) if isinstance(current, dict) else ref.model_dump()
 
 
 def compatible(ingest: IngestVariant, recall: RecallVariant) -> bool:

@@ -7,7 +7,10 @@ per model: `max_cost_usd` limits what each model spends, `concurrency` the calls
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from memlab.db.duckdb_store import DuckDbMemoryDb
+from memlab.lab.running.cache_seed import SeededLLM, seeded_ledger
 from memlab.lab.running.ledger import AttributingLedger
 from memlab.lab.running.tables import lab_cursor
 from memlab.llm.budget import Budget
@@ -30,8 +33,11 @@ class ReplayModels:
         api_base: str | None = None,
         api_key: str | None = None,
         key_advice: KeyAdvice | None = None,
+        cache_from: str | Path | None = None,
     ) -> None:
-        self.ledger = AttributingLedger(db)
+        # `cache_from`: another file's cache answers what this file's does not (cache_seed).
+        self.ledger = AttributingLedger(db) if cache_from is None else seeded_ledger(db, cache_from)
+        self._llm_type = LLM if cache_from is None else SeededLLM
         self.ledger.preload(
             lab_cursor(db)
             .execute(
@@ -60,7 +66,7 @@ class ReplayModels:
         key = (model, cache, cap)
         llm = self._llms.get(key)
         if llm is None:
-            llm = LLM(
+            llm = self._llm_type(
                 model,
                 db=self.ledger,
                 api_base=self._api_base if hosted else None,

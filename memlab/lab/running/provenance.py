@@ -12,10 +12,12 @@ import hashlib
 import importlib.metadata
 import json
 import platform
+from pathlib import Path
 from typing import Any
 
 from memlab.lab.data.dataset import Dataset
 from memlab.lab.data.locomo import LOCOMO_CATEGORIES
+from memlab.lab.data.skipped import skipped_counts
 from memlab.lab.running.api_keys import key_record
 from memlab.lab.running.experiment import DatasetRef, Experiment, file_sha256
 
@@ -29,23 +31,68 @@ def dataset_sha256(experiment: Experiment, dataset: Dataset) -> str:
     return hashlib.sha256(dataset.model_dump_json().encode()).hexdigest()
 
 
+# The last file read, so `memlab replay` can list a file's problems before the replay starts
+# and the runner then reads it again for free (a LongMemEval-S file takes seconds to parse).
+_LAST: list[tuple[tuple[Any, ...], Dataset]] = []
+
+
+def _read(ref: DatasetRef) -> Dataset:
+    """The whole file (of the split), read leniently; the same object for the same file."""
+    from memlab.lab.data.dataset_io import load_dataset
+
+    path = Path(ref.path)
+    stat = path.stat() if path.is_file() else None
+    key = (str(path.resolve()), stat and (stat.st_size, stat.st_mtime_ns), ref.format, ref.split)
+    if _LAST and _LAST[0][0] == key:
+        return _LAST[0][1]
+    kind: Any = ref.format  # checked against FORMATS by load_dataset
+    dataset = load_dataset(ref.path, format=kind, split=ref.split, strict=False)
+    _LAST[:] = [(key, dataset)]
+    return dataset
+
+
+def _strict(ref: DatasetRef) -> bool:
+    if ref.strict is not None:
+        return ref.strict
+    from memlab.lab.data.dataset_io import detect_format
+
+    return (detect_format(ref.path) if ref.format == "auto" else ref.format) == "native"
+
+
 def load_experiment_dataset(experiment: Experiment) -> Dataset:
-    """The conversations the experiment replays: its split, seeded sample and limit applied."""
+    """The conversations the experiment replays: its split, seeded sample and limit applied.
+
+    A file's problems are refused or skipped as `[dataset] strict` says (by default LoCoMo
+    and LongMemEval files are loaded leniently, native files strictly). What was skipped in
+    the conversations replayed (or in conversations skipped whole) is on `Dataset.problems`.
+
+    Raises:
+        DatasetError: the file cannot be read, or (strict) has problems, all of them listed.
+    """
     import random
+
+    from memlab.lab.data.validate import problems_error
 
     ref = experiment.dataset
     if isinstance(ref, Dataset):
         return ref
-    from memlab.lab.data.dataset_io import load_dataset
-
-    dataset = load_dataset(ref.path, format=ref.format, split=ref.split)  # type: ignore[arg-type]
+    dataset = _read(ref)
     conversations = list(dataset.conversations)
     if ref.sample is not None and ref.sample < len(conversations):
         keep = set(random.Random(ref.seed).sample(range(len(conversations)), ref.sample))
         conversations = [c for i, c in enumerate(conversations) if i in keep]
     if ref.limit is not None:
         conversations = conversations[: ref.limit]
-    return dataset.model_copy(update={"conversations": conversations})
+    left_out = {c.id for c in dataset.conversations} - {c.id for c in conversations}
+    problems = [p for p in dataset.problems if p.conversation_id not in left_out]
+    if problems and _strict(ref):
+        advice = (
+            "drop `--strict` / set `strict = false` under [dataset]"
+            if ref.strict
+            else "set `strict = false` under [dataset]"
+        )
+        raise problems_error(ref.path, problems, advice=advice)
+    return dataset.model_copy(update={"conversations": conversations, "problems": problems})
 
 
 def _prompts() -> list[dict[str, str]]:
@@ -89,6 +136,9 @@ def provenance(experiment: Experiment, dataset: Dataset) -> dict[str, Any]:
             "probes": dataset.probe_count(),
             "probes_per_category": dict(sorted(per_category.items())),
             "synthetic": "synthetic" in dataset.name,
+            # What lenient loading left out, so the report can say so without the file.
+            "skipped": skipped_counts(dataset.problems),
+            "problems": [str(p) for p in dataset.problems],
         },
         "memlab_version": version,
         "python": platform.python_version(),

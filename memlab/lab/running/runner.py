@@ -12,10 +12,9 @@ judge, a judge control) is redone on resume; `force=True` recomputes every unit.
 
 from __future__ import annotations
 
-import asyncio
 import warnings
-from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from memlab.db.damage import reported
 from memlab.db.duckdb_store import DuckDbMemoryDb
@@ -26,20 +25,28 @@ from memlab.errors import ConfigError
 from memlab.lab.analysis import results
 from memlab.lab.data.dataset import Dataset
 from memlab.lab.running.api_keys import experiment_key, key_advice
+from memlab.lab.running.budget_guard import BudgetGuard
+from memlab.lab.running.executors.dispatch import (
+    merge_leftovers,
+    resolve_execution,
+    run_distributed,
+    shard_dir_of,
+)
 from memlab.lab.running.experiment import Experiment, load_experiment
 from memlab.lab.running.leftovers import discard_leftovers
 from memlab.lab.running.models import ReplayModels
 from memlab.lab.running.provenance import canonical, load_experiment_dataset, provenance
 from memlab.lab.running.rows import ExperimentRow, VariantRow
-from memlab.lab.running.tables import (
-    commit_unit,
-    create_tables,
-    finished_units,
-    record_experiment,
-)
-from memlab.lab.running.unit import UnitPlan, UnitResult, replay_unit
+from memlab.lab.running.run_settings import ExecutionSpec
+from memlab.lab.running.tables import create_tables, finished_units, record_experiment
+from memlab.lab.running.unit import UnitPlan, UnitResult
+from memlab.lab.running.unit_loop import run_units
 from memlab.llm.sync import run_sync
 from memlab.schema import utcnow
+
+if TYPE_CHECKING:
+    from memlab.lab.running.executors.base import Executor
+    from memlab.lab.running.executors.merge import MergedShard
 
 __all__ = ["HealthWarning", "plan_units", "replay"]
 
@@ -69,7 +76,8 @@ def plan_units(experiment: Experiment, dataset: Dataset) -> list[UnitPlan]:
 
 def _record_experiment(db: DuckDbMemoryDb, experiment: Experiment, dataset: Dataset) -> str:
     experiment_id = experiment.experiment_id()
-    config = experiment.model_dump(mode="json", exclude={"dataset"})
+    # How and with what budget a run ran changes no row: rows stay identical across executors.
+    config = experiment.model_dump(mode="json", exclude={"dataset", "execution", "budget"})
     config["dataset"] = (
         {"name": experiment.dataset.name, "in_memory": True}
         if isinstance(experiment.dataset, Dataset)
@@ -115,16 +123,27 @@ class _Progress:
         self.probes += n
         self._postfix()
 
-    def unit_done(self, result: UnitResult) -> None:
+    def unit_done(self, result: UnitResult, spent_usd: float = 0.0) -> None:
         if result.calls is not None:
             self.tokens += result.calls.tokens()
             self.cost += result.calls.cost_usd()
         unit = result.unit
-        if unit.health != "ok" or unit.status != "ok":
-            message = f"unit {unit.unit_id}: status={unit.status} health={unit.health}" + (
-                f" ({unit.error})" if unit.error else ""
+        self._one(unit.unit_id, unit.status, unit.health, unit.error)
+
+    def merged(self, shard: MergedShard) -> None:
+        """Count the units a worker's shard brought into the results file."""
+        self.tokens += shard.tokens
+        self.cost += shard.cost_usd
+        self.probes += sum(u.n_probes for u in shard.units)
+        for unit in shard.units:
+            self._one(unit.unit_id, unit.status, unit.health, unit.error)
+
+    def _one(self, unit_id: str, status: str, health: str, error: str | None) -> None:
+        if health != "ok" or status != "ok":
+            message = f"unit {unit_id}: status={status} health={health}" + (
+                f" ({error})" if error else ""
             )
-            warnings.warn(message, HealthWarning, stacklevel=2)
+            warnings.warn(message, HealthWarning, stacklevel=3)
             if self.bar is not None:
                 self.bar.write(f"warning: {message}")
         if self.bar is not None:
@@ -145,37 +164,6 @@ class _Progress:
             self.bar.close()
 
 
-async def _run_units(
-    db: DuckDbMemoryDb,
-    plans: Sequence[UnitPlan],
-    models: ReplayModels,
-    progress: _Progress,
-    concurrency: int,
-) -> None:
-    gate = asyncio.Semaphore(concurrency)
-
-    async def one(plan: UnitPlan) -> None:
-        async with gate:
-            result = await replay_unit(plan, db, models, on_probes=progress.on_probes)
-            commit_unit(
-                db,
-                unit=result.unit,
-                probes=result.probes,
-                controls=result.controls,
-                notes=result.calls.notes if result.calls else (),
-            )
-            progress.unit_done(result)
-
-    tasks = [asyncio.ensure_future(one(plan)) for plan in plans]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
-
-
 def replay(
     experiment: Experiment | str | Path,
     *,
@@ -183,6 +171,8 @@ def replay(
     concurrency: int | None = None,
     force: bool = False,
     quiet: bool = False,
+    cache_from: str | Path | None = None,
+    executor: str | ExecutionSpec | Executor | None = None,
 ) -> results.Results:
     """Replay `experiment` into the DuckDB file `db` and return its `Results`.
 
@@ -196,11 +186,18 @@ def replay(
         concurrency: Units (and model calls per model) at once; default the experiment's.
         force: Recompute every unit, even committed ones.
         quiet: No progress bar (health warnings are still issued as `HealthWarning`s).
+        cache_from: Another file whose response cache answers the calls this file's cache
+            does not (a `memlab cache export` Parquet file or a results file; only read).
+        executor: Where units run: `"local"` (this process), `"processes"`, `"dask"`, an
+            `ExecutionSpec` (workers, scheduler, ...), or a started `Executor`; None for the
+            experiment's `[execution]`. Rows are the same on every executor.
 
     Raises:
         ConfigError: the experiment does not validate.
         DatasetError: the dataset cannot be read.
         BudgetExceeded: a model's budget is spent; committed units stay, run again to resume.
+        RunBudgetReached: the run's `[budget] max_cost_usd` is reached; every unit started
+            has committed, the rest were not started: run again to resume.
     """
     if not isinstance(experiment, Experiment):
         experiment = load_experiment(experiment)
@@ -208,32 +205,67 @@ def replay(
         raise ConfigError(f"concurrency must be >= 1, got {concurrency}")
     concurrency = concurrency or experiment.concurrency
     dataset = load_experiment_dataset(experiment)
+    execution = resolve_execution(experiment, executor)
     # A replay writes ledger rows in bursts and commits its units itself: a longer write-behind
     # interval saves hundreds of small commits.
     store = db if isinstance(db, DuckDbMemoryDb) else DuckDbMemoryDb(db, flush_interval_s=2.0)
+    shard_dir = shard_dir_of(store, execution)
+    guard = BudgetGuard(experiment.budget.max_cost_usd)
     # A garbled block is found by the first read that reaches it, wherever that is.
     with reported(store.path):
         create_tables(store)
         experiment_id = _record_experiment(store, experiment, dataset)
+        # Shards an interrupted distributed run left hold committed units: any executor
+        # resumes from them.
+        merge_leftovers(store, shard_dir)
         plans = plan_units(experiment, dataset)
         done = set() if force else finished_units(store, experiment_id)
         todo = [p for p in plans if p.unit_id not in done]
         discard_leftovers(store, todo)
-        models = ReplayModels(
-            store,
-            concurrency=concurrency,
-            max_cost_usd=experiment.max_cost_usd,
-            max_tokens=experiment.max_tokens,
-            api_base=experiment.api_base,
-            api_key=experiment_key(experiment),
-            key_advice=key_advice(experiment),
-        )
         progress = _Progress(len(plans), sum(len(p.conversation.probes) for p in plans), quiet)
         if progress.bar is not None:
             progress.bar.update(len(plans) - len(todo))
         try:
-            run_sync(_run_units(store, todo, models, progress, concurrency))
+            if isinstance(execution, ExecutionSpec) and execution.executor == "local":
+                models = ReplayModels(
+                    store,
+                    concurrency=concurrency,
+                    max_cost_usd=experiment.max_cost_usd,
+                    max_tokens=experiment.max_tokens,
+                    api_base=experiment.api_base,
+                    api_key=experiment_key(experiment),
+                    key_advice=key_advice(experiment),
+                    cache_from=cache_from,
+                )
+                run_sync(
+                    run_units(
+                        store,
+                        todo,
+                        models,
+                        concurrency=concurrency,
+                        on_probes=progress.on_probes,
+                        on_unit=progress.unit_done,
+                        guard=guard,
+                    )
+                )
+            else:
+                run_distributed(
+                    store,
+                    experiment,
+                    experiment_id,
+                    todo,
+                    execution,
+                    shard_dir=shard_dir,
+                    concurrency=concurrency,
+                    cache_from=cache_from,
+                    guard=guard,
+                    on_merged=progress.merged,
+                )
         finally:
             progress.close()
             store.flush()
+    if guard.skipped:
+        if not isinstance(db, DuckDbMemoryDb):
+            store.close()
+        guard.check()
     return results.Results(store, experiment_id)

@@ -105,6 +105,10 @@ class DatasetRef(_Spec):
     """Draw this many conversations at random (seeded by `seed`) instead of the first ones."""
     seed: int = 0
     """Seed of the sample."""
+    strict: bool | None = None
+    """True refuses a file with any problem; False skips the bad records and lists them;
+    None (default): lenient for LoCoMo and LongMemEval files (their published files have
+    broken evidence ids), strict for the native format (problems there are bugs)."""
 
 
 class IngestSpec(_Spec):

@@ -22,7 +22,7 @@ __all__ = [
     "ViewData",
 ]
 
-VIEW_FORMAT_VERSION = 1
+VIEW_FORMAT_VERSION = 2  # 2: index + conversation chunks; pareto_scores
 
 
 class _Model(BaseModel):
@@ -63,6 +63,9 @@ class Design(_Model):
     """Tokens of recalled context the answerer read per probe."""
     pareto: bool
     """On the Pareto frontier of `tokens_per_probe` against the leaderboard's score."""
+    pareto_scores: list[str] = Field(default_factory=list)
+    """The scores on whose Pareto frontier of `tokens_per_probe` it lies (each in its own
+    direction: lower is better for `stale_in_context`)."""
 
 
 class TurnInfo(_Model):

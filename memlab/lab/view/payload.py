@@ -15,8 +15,9 @@ from typing import Any
 import pandas as pd
 
 from memlab.errors import MemlabError
+from memlab.lab.analysis.frontiers import frontiers
 from memlab.lab.analysis.results import Results
-from memlab.lab.analysis.summary import default_score, pareto, score_names
+from memlab.lab.analysis.summary import default_score, score_names
 from memlab.lab.data.dataset import Dataset
 from memlab.lab.view.models import Design, Interval, ProbeInfo, ProbeResult, TurnInfo, ViewData
 from memlab.lab.view.store import ExperimentStore, as_list
@@ -68,7 +69,7 @@ def build_view_data(
     summary = results.summary_df(n_boot=n_boot, seed=seed)
     score = default_score(summary)
     scores = score_names(summary)
-    on_frontier = set(pareto(summary, y=score)["variant_id"])
+    on_frontier = {s: set(ids) for s, ids in frontiers(summary, scores=scores).items()}
     store = ExperimentStore(results)
     turns = _turns(dataset) if dataset is not None else store.turns_from_messages()
     store.use_turns(turns)
@@ -79,7 +80,7 @@ def build_view_data(
         dataset=str((provenance.get("dataset") or {}).get("name") or "?"),
         score=score,
         scores=scores,
-        designs=[_design(row, scores, on_frontier) for row in summary.to_dict("records")],
+        designs=[_design(row, scores, on_frontier, score) for row in summary.to_dict("records")],
         probes=_probes(dataset),
         turns=turns,
         results=[_result(row, scores, store) for row in results.probes_df().to_dict("records")],
@@ -95,7 +96,10 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
-def _design(row: Mapping[Hashable, Any], scores: list[str], on_frontier: set[str]) -> Design:
+def _design(
+    row: Mapping[Hashable, Any], scores: list[str], on_frontier: dict[str, set[str]], score: str
+) -> Design:
+    vid = str(row["variant_id"])
     return Design(
         variant_id=str(row["variant_id"]),
         label=str(row["label"]),
@@ -113,7 +117,8 @@ def _design(row: Mapping[Hashable, Any], scores: list[str], on_frontier: set[str
         n_errors=int(row["n_errors"]),
         tokens_per_probe=_num(row.get("tokens_per_probe")),
         context_tokens_per_probe=_num(row.get("context_tokens_per_probe")),
-        pareto=str(row["variant_id"]) in on_frontier,
+        pareto=vid in on_frontier[score],
+        pareto_scores=[s for s in scores if vid in on_frontier[s]],
     )
 
 

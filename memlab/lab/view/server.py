@@ -2,13 +2,15 @@
 
 The page is rendered once, before serving, and the results file is closed by then: the
 server holds bytes, not the file, so it can never write to it. It answers `GET /` (and
-`HEAD /`) with the page and 404 for anything else; it binds loopback only, so no login is
+`HEAD /`) with the page, `GET /chunks/chunk-N.js` with the chunks the page loads on demand
+(`ViewPage.files`), and 404 for anything else; it binds loopback only, so no login is
 needed.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -25,12 +27,14 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(body=False)
 
     def _answer(self, *, body: bool) -> None:
-        if self.path.split("?", 1)[0] not in ("/", "/index.html"):
-            self.send_error(404, "the viewer has one page: /")
+        name = self.path.split("?", 1)[0].lstrip("/") or "index.html"
+        page = self.server.files.get(name)
+        if page is None:
+            self.send_error(404, "the viewer's page is /")
             return
-        page = self.server.page
+        kind = "text/javascript" if name.endswith(".js") else "text/html"
         self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Type", f"{kind}; charset=utf-8")
         self.send_header("Content-Length", str(len(page)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
@@ -44,8 +48,8 @@ class _Handler(BaseHTTPRequestHandler):
 class _PageServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, page: bytes, port: int) -> None:
-        self.page = page
+    def __init__(self, files: dict[str, bytes], port: int) -> None:
+        self.files = files
         super().__init__(("127.0.0.1", port), _Handler)
 
 
@@ -53,14 +57,16 @@ class ViewServer:
     """The viewer page served on 127.0.0.1 from a background thread.
 
     Args:
-        html: The page to serve (`memlab.lab.view.render_page`).
+        html: The page to serve (`ViewPage.html`), or the page and its chunk files by
+            relative path (`ViewPage.files()`, whose `index.html` is served at `/`).
         port: The port; 0 picks a free one.
 
     Use it as a context manager, or call `close()`; `url` says where it listens.
     """
 
-    def __init__(self, html: str, *, port: int = 0) -> None:
-        self._server = _PageServer(html.encode("utf-8"), port)
+    def __init__(self, html: str | Mapping[str, str], *, port: int = 0) -> None:
+        files = {"index.html": html} if isinstance(html, str) else dict(html)
+        self._server = _PageServer({k: v.encode("utf-8") for k, v in files.items()}, port)
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="memlab-view", daemon=True
         )

@@ -38,16 +38,42 @@ __all__ = [
 _QUOTES = str.maketrans("’‘`", "'" * 3)
 
 
+_CONTRACTIONS = [
+    (re.compile(r"\bcan't\b", re.I), "cannot"),
+    (re.compile(r"\bwon't\b", re.I), "will not"),
+    (re.compile(r"\b(\w+)n't\b", re.I), r"\1 not"),
+    *(
+        (re.compile(rf"\b(i|you|we|they)'{short}\b", re.I), rf"\1 {full}")
+        for short, full in (
+            ("m", "am"),
+            ("re", "are"),
+            ("ve", "have"),
+            ("ll", "will"),
+            ("d", "would"),
+        )
+    ),
+    *(
+        (re.compile(rf"\b{lazy}\b", re.I), full)
+        for lazy, full in (
+            ("im", "I am"),
+            ("ive", "I have"),
+            ("dont", "do not"),
+            ("cant", "cannot"),
+        )
+    ),
+]
+# Every contraction above has an apostrophe or is one of the lazy spellings: most sentences
+# have neither, and one search saves the eleven substitutions.
+_ANY_CONTRACTION = re.compile(r"'|\b(?:im|ive|dont|cant)\b", re.I)
+
+
 def expand_contractions(text: str) -> str:
     """Expand contractions ("I'm" -> "I am", "can't" -> "cannot") and straighten quotes."""
     t = text.translate(_QUOTES)
-    t = re.sub(r"\bcan't\b", "cannot", t, flags=re.I)
-    t = re.sub(r"\bwon't\b", "will not", t, flags=re.I)
-    t = re.sub(r"\b(\w+)n't\b", r"\1 not", t, flags=re.I)
-    for short, full in (("m", "am"), ("re", "are"), ("ve", "have"), ("ll", "will"), ("d", "would")):
-        t = re.sub(rf"\b(i|you|we|they)'{short}\b", rf"\1 {full}", t, flags=re.I)
-    for lazy, full in (("im", "I am"), ("ive", "I have"), ("dont", "do not"), ("cant", "cannot")):
-        t = re.sub(rf"\b{lazy}\b", full, t, flags=re.I)
+    if not _ANY_CONTRACTION.search(t):
+        return t
+    for pattern, replacement in _CONTRACTIONS:
+        t = pattern.sub(replacement, t)
     return t
 
 
@@ -83,29 +109,42 @@ _PRONOUNS = {
 }
 
 
+_THE_USER = re.compile(r"\b(?:the\s+)?user\b", re.I)
+_CALL_ME = re.compile(r"^\W*(?:please\s+)?call\s+me\b", re.I)
+
+
+def _person_patterns(person: Literal["first", "second"]) -> tuple[re.Pattern[str], ...]:
+    subject, possessive, obj, reflexive, owned = _PRONOUNS[person]
+    return (
+        re.compile(rf"\b(?:{subject})\b((?:\s+{SPEAKER_ADVERBS})*)\s+([^\W\d_][\w'-]*)", re.I),
+        re.compile(rf"\b(?:{possessive})\b", re.I),
+        re.compile(rf"\b(?:{reflexive})\b", re.I),
+        re.compile(rf"\b(?:{owned})\b", re.I),
+        re.compile(obj),
+    )
+
+
+_PERSON_PATTERNS = {person: _person_patterns(person) for person in ("first", "second")}
+
+
 def rewrite_to_user(clause: str, person: Literal["first", "second"]) -> str:
     """Rewrite the speaker (first person) or the addressee (second person) as "User"."""
-    subject, possessive, obj, reflexive, owned = _PRONOUNS[person]
-    t = re.sub(r"\b(?:the\s+)?user\b", "User", clause, flags=re.I)
+    subject, possessive, reflexive, owned, obj = _PERSON_PATTERNS[person]
+    t = _THE_USER.sub("User", clause)
     if person == "first":
         # Only "Call me Mike" at the start names the speaker; "my friends call me Pri" is a
         # nickname among friends.
-        t = re.sub(r"^\W*(?:please\s+)?call\s+me\b", "User goes by", t, flags=re.I)
-    t = re.sub(
-        rf"\b(?:{subject})\b((?:\s+{SPEAKER_ADVERBS})*)\s+([^\W\d_][\w'-]*)",
-        lambda m: f"User{m.group(1)} {third_person_verb(m.group(2))}",
-        t,
-        flags=re.I,
-    )
+        t = _CALL_ME.sub("User goes by", t)
+    t = subject.sub(lambda m: f"User{m.group(1)} {third_person_verb(m.group(2))}", t)
     # "I live in Porto and work at Google": the second verb keeps the subject of the first.
     # (One pass from the first "User" on: a lazy ".*?" from every "User" was quadratic.)
     first = _USER.search(t)
     if first:
         t = t[: first.end()] + _SHARED_AND.sub(r"\1 User ", t[first.end() :])
-    t = re.sub(rf"\b(?:{possessive})\b", "User's", t, flags=re.I)
-    t = re.sub(rf"\b(?:{reflexive})\b", "themselves", t, flags=re.I)
-    t = re.sub(rf"\b(?:{owned})\b", "theirs", t, flags=re.I)
-    return re.sub(obj, "them", t)
+    t = possessive.sub("User's", t)
+    t = reflexive.sub("themselves", t)
+    t = owned.sub("theirs", t)
+    return obj.sub("them", t)
 
 
 HYPOTHETICAL_RE = re.compile(
@@ -125,10 +164,13 @@ CLAUSE_SUBJECTS = {
 """Words that start a new clause of a speaker ("... and I work at ..."), by person."""
 
 
+_I = re.compile(r"\bI\b")
+
+
 def is_caseless(sentence: str) -> bool:
     """Whether the writer of `sentence` does not capitalize (so lowercase names are names)."""
-    body = re.sub(r"\bI\b", "", sentence[1:])
-    return not any(ch.isupper() for ch in body)
+    body = _I.sub("", sentence[1:])
+    return not any(map(str.isupper, body))
 
 
 MAX_CLAUSE_CHARS = 600

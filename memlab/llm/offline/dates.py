@@ -243,6 +243,26 @@ _RULES: list[_Rule] = [
             "next", "last", "this"} else "")),
 ]  # fmt: skip
 _MAY_VERB = re.compile(r"\b(?:I|we|you|he|she|they|it|that|this)\s+may\b", re.I)
+# Most texts say no date. Every rule needs one of these words (weekdays and "yesterday" end
+# in "day", "tonight" in "night", month names start with their three letters), so an ASCII
+# text with none of them is returned at once; then one search for every rule at once (group
+# names dropped) is still cheaper than a search per rule.
+_DATE_WORDS = (
+    "day", "tomorrow", "night", "morning", "afternoon", "evening", "week", "month", "year",
+    "spring", "summer", "autumn", "fall", "winter", "jan", "feb", "mar", "apr", "may", "jun",
+    "jul", "aug", "sep", "oct", "nov", "dec",
+)  # fmt: skip
+_ANY_RULE = re.compile(
+    "|".join(re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern) for pattern, _ in _RULES), re.I
+)
+
+
+def _may_say_date(text: str) -> bool:
+    if text.isascii():  # beyond ASCII, re.I folds more than str.lower (the Kelvin sign)
+        low = text.lower()
+        if not any(word in low for word in _DATE_WORDS):
+            return False
+    return _ANY_RULE.search(text) is not None
 
 
 def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None = None) -> str:
@@ -258,7 +278,7 @@ def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None
     Returns:
         The text, e.g. "User finished a 10k on 7 May 2023." for `now` = 8 May 2023.
     """
-    if now is None or not text:
+    if now is None or not text or not _may_say_date(text):
         return text
     day = now.date() if isinstance(now, datetime) else now
     ahead = future

@@ -9,9 +9,10 @@ sentence leave unsaid is kept whole, once per sentence (`memlab.llm.offline.fall
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import cache, partial
 from typing import Literal
 
 from memlab.llm.offline.clauses import (
@@ -125,18 +126,22 @@ def _clauses(sentence: str, person: Person) -> list[str]:
     return out
 
 
+def _clause_date(clause: str, sentence_date: Callable[[], str | None]) -> str | None:
+    return date_of(clause) or sentence_date()
+
+
 def _sentence_slots(
     sentence: str, person: Person, keep_unparsed: bool
 ) -> Iterator[tuple[Slot, Kind]]:
     caseless = is_caseless(sentence)
-    sentence_date = date_of(sentence)
+    sentence_date = cache(partial(date_of, sentence))
     slots: list[Slot] = []
     for clause in _clauses(sentence, person):
         if not clause.strip() or HYPOTHETICAL_RE.search(clause):
             continue
         user_clause = rewrite_to_user(clause.strip(), person)
         ctx = ReadContext(loose=False, caseless=caseless, clause=user_clause)
-        date = date_of(user_clause) or sentence_date
+        date = partial(_clause_date, user_clause, sentence_date)
         slots.extend(_dated(s, clause) for s in clause_slots(user_clause, ctx, date))
     yield from ((s, "slot") for s in slots)
     if not keep_unparsed or person != "first" or not _uncovered(sentence, slots):

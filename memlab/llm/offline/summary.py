@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from memlab.llm.offline.clauses import bounded, clip_read
 from memlab.llm.offline.decide import decide_ops
+from memlab.llm.offline.distinct import distinct_indices
 from memlab.llm.offline.extract import Fact, extract_facts
 from memlab.llm.offline.text import (
     DATE_RE,
@@ -93,63 +94,10 @@ def _sentences(text: str) -> list[str]:
     return [p for s in split_sentences(clip_read(text, _READ_CHARS)) for p in bounded(s)]
 
 
-_SAME = 0.8
-"""Jaccard similarity of content stems from which two sentences say the same thing (the
-integer test in `_like_a_kept_one` is this ratio)."""
-
-_RECENT = 48
-"""How many earlier kept sentences that share a stem a sentence is compared with."""
-
-
 def _distinct(pool: Sequence[_Sentence]) -> list[_Sentence]:
-    """The sentences of `pool`, in order, without those like an earlier kept one.
-
-    A sentence is dropped when its normalized text equals a kept one's, or its stems have a
-    Jaccard similarity of at least `_SAME` with a kept one's. Comparing every pair is
-    quadratic (a long session never finishes), so candidates come from prefix filtering:
-    with stems in one global order (rarest first), two sets that similar share a stem
-    within the first `n - floor(_SAME * n) + 1` of each, so only sentences sharing such a
-    stem are compared, and of those the `_RECENT` latest per stem (people repeat what they
-    said lately). Below that many sentences per stem, every conversation of the bundled
-    datasets among them, the result is exactly the pairwise check's.
-    """
-    seen_text: set[str] = set()
-    frequency = Counter(stem for item in pool for stem in set(item.stems))
-    by_prefix: dict[str, deque[tuple[frozenset[str], int]]] = {}
-    kept: list[_Sentence] = []
-    for item in pool:
-        text = normalize_answer(item.body)
-        if text in seen_text:
-            continue
-        stems = frozenset(item.stems)
-        size = len(stems)
-        ordered = sorted(stems, key=lambda stem: (frequency[stem], stem))
-        prefix = ordered[: size - math.floor(_SAME * size) + 1]
-        if size and _like_a_kept_one(stems, prefix, by_prefix):
-            continue
-        seen_text.add(text)
-        for stem in prefix:
-            by_prefix.setdefault(stem, deque(maxlen=_RECENT)).append((stems, size))
-        kept.append(item)
-    return kept
-
-
-def _like_a_kept_one(
-    stems: frozenset[str],
-    prefix: Sequence[str],
-    by_prefix: dict[str, deque[tuple[frozenset[str], int]]],
-) -> bool:
-    # Jaccard >= 0.8 in integers (5 * overlap >= 4 * union), the same test as the float one;
-    # sets whose sizes differ by more than that ratio cannot pass, so they are skipped first.
-    size = len(stems)
-    for stem in prefix:
-        for other, other_size in by_prefix.get(stem, ()):
-            if 5 * min(size, other_size) < 4 * max(size, other_size):
-                continue
-            overlap = len(stems & other)
-            if 5 * overlap >= 4 * (size + other_size - overlap):
-                return True
-    return False
+    """The sentences of `pool`, in order, without those like an earlier kept one."""
+    kept = distinct_indices([(normalize_answer(item.body), item.stems) for item in pool])
+    return [pool[i] for i in kept]
 
 
 def summarize(

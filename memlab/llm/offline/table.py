@@ -9,7 +9,7 @@ table with the subject left open to read stored memories.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -79,6 +79,7 @@ __all__ = [
     "RETRACTION_RULES",
     "SLOT_RULES",
     "Rule",
+    "When",
     "apply_rules",
     "clause_slots",
     "date_of",
@@ -262,19 +263,53 @@ def apply_rules(rules: Sequence[Rule], text: str, ctx: ReadContext) -> list[Slot
     names one fact.
     """
     out: list[Slot] = []
+    # A strict subject or possessive pattern starts with "User": trying it only where the
+    # text says "User" finds the same matches as scanning the whole text, for less.
+    starts = None if ctx.loose else [m.start() for m in _USER_AT.finditer(text)]
     for rule in rules:
         pattern = rule.loose if ctx.loose else rule.strict
         if pattern is None or (
             rule.mode == "floating" and not (ctx.loose or _SUBJECT.search(text))
         ):
             continue
-        for match in pattern.finditer(text):
+        found: Iterable[re.Match[str] | None]
+        if starts is None or rule.mode == "floating":
+            found = pattern.finditer(text)
+        elif len(starts) == 1:
+            found = (pattern.match(text, starts[0]),)
+        else:
+            found = _matches_at(pattern, text, starts)
+        for match in found:
+            if match is None:
+                break
             for slot in rule.handle(match, ctx):
                 if slot not in out:
                     out.append(slot)
             if ctx.loose and out:
                 return out  # a stored memory names one slot: the first rule that reads one
     return out
+
+
+_USER_AT = re.compile(r"\buser", re.I)
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:
+    # What `pattern.finditer(text)` yields when every match starts at one of `starts`: the
+    # leftmost match at or after the end of the previous one.
+    out: list[re.Match[str]] = []
+    end = 0
+    for start in starts:
+        if start < end:
+            continue
+        match = pattern.match(text, start)
+        if match:
+            out.append(match)
+            end = match.end()
+    return out
+
+
+When = str | None | Callable[[], str | None]
+"""A date, or a function that finds it when it is needed."""
 
 
 def date_of(text: str) -> str | None:
@@ -287,12 +322,18 @@ def date_of(text: str) -> str | None:
     return None
 
 
-def event_slots(text: str, ctx: ReadContext, date: str | None) -> list[Slot]:
-    """A dated event ("User ran a marathon on 7 May 2023"), when `text` has a past-tense verb."""
+def event_slots(text: str, ctx: ReadContext, date: When) -> list[Slot]:
+    """A dated event ("User ran a marathon on 7 May 2023"), when `text` has a past-tense verb.
+
+    `date` may be a function that finds it: it is called only for a past-tense clause.
+    """
     match = (_EVENT_LOOSE if ctx.loose else _EVENT).search(text)
     while match and ctx.loose and not is_past_tense(match.group("verb").lower()):
         match = _EVENT_LOOSE.search(text, match.end("verb"))
-    if not match or not date or not is_past_tense(match.group("verb").lower()):
+    if not match or not is_past_tense(match.group("verb").lower()):
+        return []
+    date = date() if callable(date) else date
+    if not date:
         return []
     action = their_own(
         " ".join(words_until_stop(DATE_RE.sub(" ", match.group("v")), EVENT_STOPS)[:12])
@@ -304,13 +345,14 @@ def event_slots(text: str, ctx: ReadContext, date: str | None) -> list[Slot]:
     return [Slot(f"event:{key}@{date_key}", action, f"User {action} {date}.")]
 
 
-def clause_slots(clause: str, ctx: ReadContext, date: str | None) -> list[Slot]:
+def clause_slots(clause: str, ctx: ReadContext, date: When) -> list[Slot]:
     """The slots of one clause rewritten to the subject "User": retractions, slot rules, events.
 
     Args:
         clause: The rewritten clause ("User lives in Porto").
         ctx: How it is read.
-        date: The date the clause or its sentence names, for dated events.
+        date: The date the clause or its sentence names, for dated events, or a function
+            that finds it (most clauses never need it, and finding it is not free).
     """
     if not _SUBJECT.search(clause) and "User's" not in clause:
         return []

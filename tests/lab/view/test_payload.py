@@ -11,6 +11,7 @@ import pytest
 from view_replay import tiny_dataset
 
 from memlab.db.duckdb_store import DuckDbMemoryDb
+from memlab.lab.analysis.frontiers import frontiers
 from memlab.lab.analysis.results import Results
 from memlab.lab.analysis.summary import pareto
 from memlab.lab.running.experiment import build_experiment
@@ -43,6 +44,10 @@ def test_leaderboard_rows_and_pareto_marks(data: ViewData, replay_db: Path) -> N
         store.close()
     frontier = set(pareto(summary, y="judge")["variant_id"])
     assert {d.variant_id for d in data.designs if d.pareto} == frontier
+    # every score has its own frontier, and the designs say which ones they are on
+    for score, ids in frontiers(summary).items():
+        assert {d.variant_id for d in data.designs if score in d.pareto_scores} == set(ids)
+    assert any(set(d.pareto_scores) != {s for s in data.scores} for d in data.designs)
     judge = {d.label: d.scores["judge"] for d in data.designs}
     assert judge["verbatim · bm25@1"].mean == pytest.approx(3 / 8)
     assert judge["verbatim · bm25@1"].n == 8
@@ -120,10 +125,11 @@ def test_the_page_embeds_hostile_text_inertly(data: ViewData) -> None:
     hostile = "</script><script>alert(1)</script><!--"
     probe = data.probes[0].model_copy(update={"question": hostile})
     page = render_page(data.model_copy(update={"probes": [probe, *data.probes[1:]]}))
-    assert page.count("</script>") == 2  # the data element's and the program's
-    embedded = re.search(r'id="memlab-data" type="application/json">(.*?)</script>', page, re.S)
+    # the index's element, one chunk's and the program's
+    assert page.count("</script>") == 3
+    embedded = re.search(r'id="memlab-chunk-0" type="application/json">(.*?)</script>', page, re.S)
     assert embedded is not None
-    assert json.loads(embedded.group(1))["probes"][0]["question"] == hostile
+    assert json.loads(embedded.group(1))[0]["probes"][0]["question"] == hostile
     # nothing to fetch: no address outside the page, and a policy that forbids fetching
     assert not re.search(r"(src|href)=\"(https?:)?//", page)
     assert "default-src 'none'" in page

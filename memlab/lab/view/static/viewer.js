@@ -1,17 +1,87 @@
-// memlab's probe viewer: renders the JSON document in #memlab-data; fetches nothing.
-// Pages are hash routes (#/, #/probes, #/probe/<conversation>/<probe>, #/diff, #/timeline)
-// so the same file works served from 127.0.0.1 and opened from disk.
+// memlab's probe viewer: renders the index in #memlab-data at once, and loads the chunks of
+// conversations (chunks.py) when a view needs them: from JSON elements of the page, or from
+// chunk-N.js files beside it that call memlabChunk(n, "<the chunk's JSON>"). Scripts, not
+// fetch(), since browsers refuse fetch() of file:// addresses. Pages are hash routes (#/,
+// #/probes, #/probe/<conversation>/<probe>, #/diff, #/timeline) so the same page works
+// served from 127.0.0.1 and opened from disk.
 "use strict";
 
 const DATA = JSON.parse(document.getElementById("memlab-data").textContent);
 const DESIGNS = new Map(DATA.designs.map((d) => [d.variant_id, d]));
-const PROBES = new Map(DATA.probes.map((p) => [key(p.conversation_id, p.probe_id), p]));
+const CHUNK_OF = new Map(DATA.chunks.flatMap((ids, n) => ids.map((c) => [c, n])));
+// Filled as chunks arrive.
+const PROBES = new Map();
+const TURNS = {};
+const SESSION_DATES = {};
+const TIMELINES = new Map();
+const CHUNK_ROWS = [];
+const LOADING = [];
+const WAITING = {};
 const MAX_ROWS = 500;
 // Scores where lower is better (a stale fact in the context is a fault).
 const LOWER_IS_BETTER = new Set(["stale_in_context"]);
 
 function key(conversation, probe) {
   return conversation + "\u0000" + probe;
+}
+
+function spaceKey(t) {
+  return [t.conversation_id, t.ingest_id, t.principal].join("\u0000");
+}
+
+// ------------------------------------------------------------------ chunks
+// A chunk file calls this with its conversations.
+window.memlabChunk = (n, parts) => {
+  const resolve = WAITING[n];
+  delete WAITING[n];
+  if (resolve) resolve(JSON.parse(parts));
+};
+
+function absorb(n, parts) {
+  const rows = [];
+  for (const part of parts) {
+    const c = part.conversation_id;
+    for (const p of part.probes) PROBES.set(key(c, p.probe_id), p);
+    TURNS[c] = part.turns;
+    SESSION_DATES[c] = part.session_dates;
+    for (const t of part.timelines) TIMELINES.set(spaceKey(t), t);
+    // Results cite the conversation's items by position; keep the items themselves.
+    for (const r of part.results) rows.push({ ...r, items: r.recalled.map((i) => part.items[i]) });
+  }
+  CHUNK_ROWS[n] = rows;
+}
+
+function loadChunk(n) {
+  if (!LOADING[n]) {
+    LOADING[n] = new Promise((resolve, reject) => {
+      const inline = document.getElementById("memlab-chunk-" + n);
+      if (inline) {
+        resolve(JSON.parse(inline.textContent));
+        return;
+      }
+      WAITING[n] = resolve;
+      const script = document.createElement("script");
+      script.src = DATA.chunk_base + "/chunk-" + n + ".js";
+      script.onerror = () => reject(new Error("could not load " + script.src +
+        "; keep the folder " + DATA.chunk_base + " beside the page"));
+      document.head.append(script);
+    }).then((parts) => absorb(n, parts));
+  }
+  return LOADING[n];
+}
+
+async function loadChunks(chunks, progress) {
+  let done = chunks.filter((n) => CHUNK_ROWS[n]).length;
+  await Promise.all(chunks.map((n) => loadChunk(n).then(() => progress(++done, chunks.length))));
+}
+
+// Results of the loaded chunks, in document order.
+function loadedResults() {
+  return DATA.chunks.flatMap((_, n) => CHUNK_ROWS[n] || []);
+}
+
+function allChunks() {
+  return DATA.chunks.map((_, n) => n);
 }
 
 // Build an element; children are nodes or strings (always text, never parsed as HTML).
@@ -40,11 +110,11 @@ function tokens(value) {
 // The payload leaves out what the recalled items already say (payload.py); rebuild it.
 function contextOf(r) {
   if (r.context !== null && r.context !== undefined) return r.context;
-  return r.recalled.length ? r.recalled.map((i) => DATA.items[i].text).join("\n") : "";
+  return r.items.length ? r.items.map((item) => item.text).join("\n") : "";
 }
 
 function turnIdsOf(r) {
-  return r.recalled_turn_ids ?? r.recalled.flatMap((i) => DATA.items[i].turn_ids);
+  return r.recalled_turn_ids ?? r.items.flatMap((item) => item.turn_ids);
 }
 
 function label(variantId) {
@@ -113,7 +183,7 @@ function leaderboard(query) {
     el("p", { class: "muted" },
       "Mean over scored probes with its 95% bootstrap interval (resampled by conversation). " +
       "Tokens per probe: ingest + recall + answer. ★ Pareto: no design has fewer tokens and " +
-      "a higher " + DATA.score + "."),
+      (LOWER_IS_BETTER.has(score) ? "a lower " : "a higher ") + score + "."),
     el("table", { id: "leaderboard" },
       el("thead", {}, el("tr", {},
         el("th", {}, "#"), el("th", {}, "design"), el("th", {}, score + " [95% interval]"),
@@ -133,7 +203,7 @@ function leaderboard(query) {
           el("td", { class: "num" }, tokens(d.tokens_per_probe)),
           el("td", { class: "num" }, tokens(d.context_tokens_per_probe)),
           el("td", { class: "num" }, d.n_errors),
-          el("td", { class: "pareto" }, d.pareto ? "★" : ""),
+          el("td", { class: "pareto" }, d.pareto_scores.includes(score) ? "★" : ""),
           el("td", {}, i === 0 ? "" : el("a", { class: "vs-best", href: "#/diff?" +
             new URLSearchParams({ a: rows[0].variant_id, b: d.variant_id, score }) }, "vs #1")),
           others.map((o) => el("td", { class: "num other" }, fmt(d.scores[o]?.mean))));
@@ -145,23 +215,29 @@ function leaderboard(query) {
 function probeList(query) {
   const score = chosenScore(query);
   const f = { design: query.get("design") || "", category: query.get("category") || "",
-              outcome: query.get("outcome") || "", conversation: query.get("conversation") || "" };
+              outcome: query.get("outcome") || "", conversation: query.get("conversation") || "",
+              q: query.get("q") || "" };
   const update = (name) => (e) => go("/probes", { ...f, score, [name]: e.target.value });
-  const categories = [...new Set(DATA.probes.map((p) => p.category || ""))].sort();
-  const conversations = [...new Set(DATA.results.map((r) => r.conversation_id))];
-  const rows = DATA.results.filter((r) => {
+  const conversations = DATA.chunks.flat();
+  const needle = f.q.toLowerCase();
+  const found = (r, probe) => !needle || r.probe_id.toLowerCase().includes(needle) ||
+    r.conversation_id.toLowerCase().includes(needle) ||
+    (probe && probe.question.toLowerCase().includes(needle));
+  const rows = loadedResults().filter((r) => {
     const probe = PROBES.get(key(r.conversation_id, r.probe_id));
     return (!f.design || r.variant_id === f.design) &&
       (!f.conversation || r.conversation_id === f.conversation) &&
       (!f.category || (probe && (probe.category || "") === f.category)) &&
-      (!f.outcome || outcome(r, score) === f.outcome);
+      (!f.outcome || outcome(r, score) === f.outcome) && found(r, probe);
   });
   return [
     el("h2", {}, "Probes"),
     el("div", { class: "filters" },
       select("design", [["", "all"], ...DATA.designs.map((d) => [d.variant_id, d.label])],
         f.design, update("design")),
-      select("category", [["", "all"], ...categories.map((c) => [c, c])], f.category,
+      el("label", {}, "search ", el("input", { name: "q", type: "search", value: f.q,
+        placeholder: "question or probe id", onchange: update("q") })),
+      select("category", [["", "all"], ...DATA.categories.map((c) => [c, c])], f.category,
         update("category")),
       select("outcome", [["", "all"], ["1", "scored 1"], ["0", "scored 0"],
         ["partial", "between 0 and 1"], ["undefined", "undefined"], ["error", "error"]],
@@ -192,7 +268,7 @@ function probeList(query) {
 
 // ------------------------------------------------------------------ probe page
 function turnChips(conversation, turnIds, evidence) {
-  const turns = DATA.turns[conversation] || {};
+  const turns = TURNS[conversation] || {};
   return turnIds.map((t) => el("span", {
     class: "chip" + (evidence.has(t) ? " evidence-hit" : ""),
     title: turns[t] ? turns[t].speaker + ": " + turns[t].text : null,
@@ -202,8 +278,8 @@ function turnChips(conversation, turnIds, evidence) {
 function probePage(conversation, probeId, query) {
   const probe = PROBES.get(key(conversation, probeId));
   const evidence = new Set(probe ? probe.evidence : []);
-  const turns = DATA.turns[conversation] || {};
-  const rows = DATA.results.filter((r) =>
+  const turns = TURNS[conversation] || {};
+  const rows = (CHUNK_ROWS[CHUNK_OF.get(conversation)] || []).filter((r) =>
     r.conversation_id === conversation && r.probe_id === probeId);
   const score = chosenScore(query);
   return [
@@ -238,7 +314,7 @@ function designCard(r, evidence, score) {
     el("p", { class: "muted" }, Object.entries(r.scores).map(([s, v]) => s + " " + fmt(v, 2))
       .join(" · ")),
     el("p", {}, "Recalled, in rank order (", tokens(r.context_tokens), " context tokens):"),
-    r.recalled.length ? el("ol", {}, r.recalled.map((i) => DATA.items[i]).map((item) => el("li", {
+    r.items.length ? el("ol", {}, r.items.map((item) => el("li", {
       class: item.turn_ids.some((t) => evidence.has(t)) ? "evidence-item" : null },
       item.text ?? el("span", { class: "muted" }, item.id), " ",
       turnChips(r.conversation_id, item.turn_ids, evidence))))
@@ -259,7 +335,7 @@ function diffPage(query) {
   const a = query.get("a") || ids[0];
   const b = query.get("b") || ids[1] || ids[0];
   const score = chosenScore(query);
-  const byKey = (v) => new Map(DATA.results.filter((r) => r.variant_id === v)
+  const byKey = (v) => new Map(loadedResults().filter((r) => r.variant_id === v)
     .map((r) => [key(r.conversation_id, r.probe_id) + "\u0000" + r.repeat, r]));
   const left = byKey(a);
   const right = byKey(b);
@@ -298,19 +374,19 @@ function diffPage(query) {
 
 // ------------------------------------------------------------------ memory timeline
 function timelinePage(query) {
-  if (!DATA.timelines.length) return [el("h2", {}, "Memory timeline"),
+  if (!DATA.spaces.length) return [el("h2", {}, "Memory timeline"),
     el("p", { class: "muted" }, "No memory events in this experiment.")];
-  const spaces = DATA.timelines.map((t, i) => [String(i),
+  const spaces = DATA.spaces.map((t, i) => [String(i),
     t.conversation_id + " · " + ingestLabel(t.ingest_id) + " · " + t.principal]);
-  const index = Number(query.get("space") || 0);
-  const t = DATA.timelines[index] || DATA.timelines[0];
+  const index = spaceIndex(query);
+  const t = TIMELINES.get(spaceKey(DATA.spaces[index]));
   const sessions = new Map();
   for (const e of t.events) {
     const s = e.session || "(no cited turn)";
     if (!sessions.has(s)) sessions.set(s, []);
     sessions.get(s).push(e);
   }
-  const dates = DATA.turns[t.conversation_id] || {};
+  const dates = SESSION_DATES[t.conversation_id] || {};
   return [
     el("h2", {}, "Memory timeline"),
     el("div", { class: "filters" }, select("memory", spaces, String(index),
@@ -328,7 +404,7 @@ function timelinePage(query) {
 // A link to the memory history this row recalled from (its conversation and ingest).
 function timelineLink(r) {
   const design = DESIGNS.get(r.variant_id);
-  const index = DATA.timelines.findIndex((t) => design &&
+  const index = DATA.spaces.findIndex((t) => design &&
     t.conversation_id === r.conversation_id && t.ingest_id === design.ingest_id);
   return index < 0 ? null : el("p", {}, el("a", { class: "timeline-link",
     href: "#/timeline?space=" + index }, "memory timeline of this conversation"));
@@ -339,15 +415,51 @@ function ingestLabel(ingestId) {
   return design ? design.label.split(" · ")[0] : ingestId;
 }
 
-function sessionDate(turns, session) {
-  const turn = Object.values(turns).find((x) => x.session === session);
-  return turn && turn.date ? turn.date.slice(0, 10) : "";
+function sessionDate(dates, session) {
+  return (dates[session] || "").slice(0, 10);
+}
+
+function spaceIndex(query) {
+  const index = Number(query.get("space") || 0);
+  return DATA.spaces[index] ? index : 0;
 }
 
 // ------------------------------------------------------------------ router
-function render() {
+// The chunks a route reads: one conversation's for a probe, a timeline or a filtered list;
+// every chunk for the whole list, a search or the diff.
+function chunksFor(path, query) {
+  const one = (c) => (CHUNK_OF.has(c) ? [CHUNK_OF.get(c)] : []);
+  if (path[0] === "probes") return query.get("conversation") ? one(query.get("conversation"))
+    : allChunks();
+  if (path[0] === "probe" && path.length >= 3) return one(path[1]);
+  if (path[0] === "diff") return allChunks();
+  if (path[0] === "timeline") return DATA.spaces.length
+    ? one(DATA.spaces[spaceIndex(query)].conversation_id) : [];
+  return [];
+}
+
+let rendering = 0;
+
+async function render() {
+  const mine = ++rendering;
   const { path, query } = params();
   const app = document.getElementById("app");
+  const status = document.getElementById("status");
+  app.removeAttribute("data-ready");
+  const needed = chunksFor(path, query).filter((n) => !CHUNK_ROWS[n]);
+  if (needed.length) {
+    status.textContent = "loading…";
+    try {
+      await loadChunks(needed, (done, total) => {
+        if (mine === rendering) status.textContent = "loading " + done + " of " + total + " chunks…";
+      });
+    } catch (error) {
+      status.textContent = String(error.message || error);
+      throw error;
+    }
+  }
+  if (mine !== rendering) return;  // the reader moved on while chunks loaded
+  status.textContent = "";
   let page;
   if (path[0] === "probes") page = probeList(query);
   else if (path[0] === "probe" && path.length >= 3) page = probePage(path[1], path[2], query);
@@ -356,6 +468,8 @@ function render() {
   else page = leaderboard(query);
   app.replaceChildren(...page.flat().filter(Boolean));
   app.setAttribute("data-page", path[0] || "leaderboard");
+  app.setAttribute("data-ready", "");
+  window.memlabRendered = performance.now();  // benchmarks/viewer.py reads it
 }
 
 document.getElementById("title").textContent =

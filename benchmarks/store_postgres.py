@@ -1,0 +1,152 @@
+"""The PostgreSQL store beside DuckDB at 100k memories of one user (issue 23 targets).
+
+Targets: single add >= 1,000/s, batch >= 20,000/s, keyword top-10 <= 20 ms p50 at 100k.
+Run through `benchmarks/store.py --backend postgres [--size 100000] [--dsn URL]`; without
+`--dsn` a throwaway cluster is started on 127.0.0.1 (`memlab.testing.PostgresServer`, with
+fsync off: the figures are the store's, not the disk's).
+
+Rows: single `add_memory` calls; `upsert_memories` in batches of 10k; top-10 p50 of the
+server-side `keyword_search` (full text), `semantic_search` (real[] vectors, cosine in the
+client, cache warm) and `hybrid_search`; and, beside them, memlab's own recall
+(`Memory.recall`, strategies bm25 / semantic / hybrid) on DuckDB and on PostgreSQL (the
+generic path, which reads the user's corpus per query).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from memlab import DuckDbMemoryDb, Memory, UserMemory
+from memlab.db.base import MemoryDb
+from memlab.db.postgres import PostgresMemoryDb
+from memlab.db.postgres.core import content_hash
+from memlab.recall.embedders import default_embedder
+from memlab.testing.postgres_server import PostgresServer
+
+SUBJECTS = ["Ana", "Bo", "Chen", "Dara", "Eli", "Farah", "Goran", "Hana"]
+FACTS = [
+    "lives in {}",
+    "works as a nurse in {}",
+    "has a dog named {}",
+    "likes hiking near {}",
+    "plans a trip to {} next spring",
+    "grew up in {}",
+    "studies Spanish with a tutor from {}",
+]
+PLACES = ["Porto", "Lisbon", "Oslo", "Kyoto", "Lagos", "Quito", "Austin", "Graz", "Pune", "Hobart"]
+QUERIES = [
+    "Where does Chen live?",
+    "What is the name of Bo's dog?",
+    "Who studies Spanish?",
+    "Which trip is planned for spring?",
+    "Where did Hana grow up?",
+    "Who works as a nurse in Kyoto?",
+    "hiking near Graz",
+    "Farah tutor Quito",
+]
+USER = "bench-user"
+BATCH = 10_000
+
+
+def sentence(i: int) -> str:
+    """The i-th synthetic fact (the same corpus as `benchmarks/store.py`)."""
+    return f"{SUBJECTS[i % 8]} {FACTS[i % 7].format(PLACES[(i // 7) % 10])} (note {i})."
+
+
+def p50_ms(fn: Callable[[str], Any], reps: int) -> float:
+    """Median latency of `fn(query)` over `reps` calls cycling through `QUERIES`."""
+    samples = []
+    fn(QUERIES[0])  # warm caches (vectors, the mirror) as a serving process has them
+    for i in range(reps):
+        t = time.perf_counter()
+        fn(QUERIES[i % len(QUERIES)])
+        samples.append(time.perf_counter() - t)
+    return statistics.median(samples) * 1000
+
+
+def fill(db: MemoryDb, size: int) -> float:
+    """Add `size` memories in batches; return memories per second."""
+    t = time.perf_counter()
+    for start in range(0, size, BATCH):
+        batch = [UserMemory(memory=sentence(i)) for i in range(start, min(size, start + BATCH))]
+        db.upsert_memories(USER, batch)
+    db.flush()
+    return size / (time.perf_counter() - t)
+
+
+def single_adds(db: MemoryDb, n: int = 2000) -> float:
+    """`add_memory` calls per second (each committed before the figure stops)."""
+    t = time.perf_counter()
+    for i in range(n):
+        db.add_memory("single-user", UserMemory(memory=sentence(i)))
+    db.flush()
+    return n / (time.perf_counter() - t)
+
+
+def memlab_recall(memory: Memory, reps: int) -> dict[str, float]:
+    """p50 top-10 of memlab's own strategies through `Memory.recall`."""
+    return {
+        f"memlab {name} p50 ms": round(
+            p50_ms(lambda q, s=name: memory.recall(q, strategy=s, limit=10, user_id=USER), reps), 2
+        )
+        for name in ("bm25", "semantic", "hybrid")
+    }
+
+
+def run(dsn: str | None, size: int, reps: int, generic_reps: int) -> pd.DataFrame:
+    """Both stores at `size` memories; one row each."""
+    rows: list[dict[str, Any]] = []
+    duck = DuckDbMemoryDb(":memory:")
+    row: dict[str, Any] = {"store": "duckdb", "memories": size}
+    row["batch adds/s"] = round(fill(duck, size))
+    row["single adds/s"] = round(single_adds(duck))
+    row.update(memlab_recall(Memory(duck, user_id=USER), reps))
+    rows.append(row)
+    duck.close()
+
+    server = None if dsn else PostgresServer().start()
+    try:
+        pg = PostgresMemoryDb(dsn or (server.dsn if server else ""), schema="bench")
+        pg.clear(all_users=True)
+        row = {"store": "postgres", "memories": size}
+        row["batch adds/s"] = round(fill(pg, size))
+        row["single adds/s"] = round(single_adds(pg))
+        embedder = default_embedder()
+        texts = [m.memory for m in pg.list_memories(USER)]
+        t = time.perf_counter()
+        pg.put_embeddings(embedder.name, [content_hash(x) for x in texts], embedder.embed(texts))
+        row["vectors stored/s"] = round(len(texts) / (time.perf_counter() - t))
+        row["pg keyword p50 ms"] = round(p50_ms(lambda q: pg.keyword_search(USER, q), reps), 2)
+
+        def semantic(q: str) -> object:
+            return pg.semantic_search(USER, embedder.embed([q])[0], embedder=embedder.name)
+
+        def hybrid(q: str) -> object:
+            return pg.hybrid_search(USER, q, embedder.embed([q])[0], embedder=embedder.name)
+
+        row["pg semantic p50 ms"] = round(p50_ms(semantic, reps), 2)
+        row["pg hybrid p50 ms"] = round(p50_ms(hybrid, reps), 2)
+        row.update(memlab_recall(Memory(pg, user_id=USER), generic_reps))
+        rows.append(row)
+        pg.close()
+    finally:
+        if server is not None:
+            server.stop()
+    return pd.DataFrame(rows)
+
+
+def main_postgres(*, dsn: str | None, size: int, reps: int = 50, generic_reps: int = 5) -> None:
+    """Print the table and the targets."""
+    table = run(dsn, size, reps, generic_reps)
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(table.T.to_string(header=False))
+    pg = table[table.store == "postgres"].iloc[0]
+    print(
+        f"\ntargets at {size:,}: single >= 1,000/s: {pg['single adds/s']:,}; batch >= 20,000/s:"
+        f" {pg['batch adds/s']:,}; keyword top-10 <= 20 ms p50: {pg['pg keyword p50 ms']} ms"
+    )

@@ -1,0 +1,35 @@
+"""`PostgresMemoryDb`: the memlab store on a PostgreSQL server, for agents served by processes."""
+
+from __future__ import annotations
+
+from memlab.db.postgres.bulk import PgBulkMixin
+from memlab.db.postgres.frames import PgFramesMixin
+from memlab.db.postgres.ledger import PgLedgerMixin
+from memlab.db.postgres.ops import PgOpsMixin
+from memlab.db.postgres.search import PgSearchMixin
+from memlab.db.postgres.sessions import PgSessionsMixin
+
+__all__ = ["PostgresMemoryDb"]
+
+
+class PostgresMemoryDb(
+    PgOpsMixin, PgSessionsMixin, PgLedgerMixin, PgFramesMixin, PgSearchMixin, PgBulkMixin
+):
+    """The `MemoryDb` protocol on PostgreSQL: `PostgresMemoryDb(dsn, *, schema="memlab")`.
+
+    The tables live in a schema of their own, created and migrated when the store opens
+    (`memlab.db.postgres.migrations`). A pool of connections serves the threads of a process;
+    any number of processes may write at once, each write being one transaction (no
+    single-writer lock, unlike a DuckDB file). Every read and write is scoped to one
+    `user_id`, as in `DuckDbMemoryDb`, and the same `Memory` runs on either store; recall goes
+    through memlab's generic path (`memlab.recall.generic_store`), so its results are DuckDB's.
+    Server-side recall (`keyword_search`, `semantic_search`, `hybrid_search`) is there for
+    services that query the database without a `Memory` in front. Frames for notebooks
+    (`memories_df()`, ...) have the DuckDB store's columns.
+
+    Args:
+        dsn: A libpq URL, e.g. `postgresql://user:password@host:5432/dbname`.
+        schema: The schema of the store's tables.
+        max_connections: Pool size: threads that can be inside a call at once.
+        timeout_s: How long to wait for the server at open, or for a free connection.
+    """

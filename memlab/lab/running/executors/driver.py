@@ -1,0 +1,146 @@
+"""The driver of a distributed replay: chunk units into shard jobs, submit, merge, re-submit.
+
+The driver holds the results file; workers never open it. It writes a Parquet snapshot of the
+file's response cache for the workers, keeps at most `executor.slots()` jobs in flight,
+merges each job's shards as the job ends (so progress, resume and the report see units as
+they finish), re-submits the unfinished units of a job whose worker died, and starts no job
+once the run budget is reached. Everything committed stays whatever stops the run.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from memlab.db.duckdb_store import DuckDbMemoryDb
+from memlab.lab.running.budget_guard import BudgetGuard
+from memlab.lab.running.executors.base import Executor, ShardJob, ShardReport, WorkerLost
+from memlab.lab.running.executors.merge import MergedShard, merge_shard
+from memlab.lab.running.executors.worker import job_shards, run_shard
+from memlab.lab.running.experiment import Experiment
+from memlab.lab.running.tables import lab_cursor
+from memlab.lab.running.unit import UnitPlan
+from memlab.schema import new_id
+
+__all__ = ["MAX_ATTEMPTS", "DriverRun", "run_on_executor"]
+
+MAX_ATTEMPTS = 4
+"""Attempts of one job before its worker losses stop the run (a job that kills workers)."""
+
+
+@dataclass(frozen=True)
+class DriverRun:
+    """A distributed run's settings (everything but the units and the executor)."""
+
+    experiment: Experiment
+    experiment_id: str
+    shard_dir: Path
+    concurrency: int
+    chunk_units: int | None = None
+    cache_from: str | None = None
+
+
+def _snapshot_cache(db: DuckDbMemoryDb, shard_dir: Path, tag: str) -> str | None:
+    path = shard_dir / f"cache-{tag}.parquet"
+    cur = lab_cursor(db)
+    if cur.execute("SELECT count(*) FROM llm_cache").fetchone() == (0,):
+        return None
+    cur.execute(
+        "COPY (SELECT request_hash, response, input_tokens, output_tokens, cost_usd"
+        f" FROM llm_cache) TO '{path}' (FORMAT parquet)"
+    )
+    return str(path)
+
+
+def _chunks(plans: Sequence[UnitPlan], size: int) -> list[tuple[str, ...]]:
+    ids = [p.unit_id for p in plans]
+    return [tuple(ids[i : i + size]) for i in range(0, len(ids), size)]
+
+
+def run_on_executor(
+    db: DuckDbMemoryDb,
+    plans: Sequence[UnitPlan],
+    executor: Executor,
+    settings: DriverRun,
+    *,
+    guard: BudgetGuard,
+    on_merged: Callable[[MergedShard], None],
+) -> None:
+    """Replay `plans` on `executor`'s workers, merging each job's shards into `db`.
+
+    Raises:
+        WorkerLost: one job's workers died `MAX_ATTEMPTS` times.
+        MemlabError: a job failed (a spent model budget, a failing model); what the other
+            jobs committed is merged first.
+    """
+    if not plans:
+        return
+    run_tag = new_id()[:6]
+    settings.shard_dir.mkdir(parents=True, exist_ok=True)
+    snapshot = _snapshot_cache(db, settings.shard_dir, run_tag)
+    slots = max(executor.slots(), 1)
+    size = settings.chunk_units or max(1, math.ceil(len(plans) / (3 * slots)))
+    base = ShardJob(
+        job_id="",
+        experiment=settings.experiment,
+        experiment_id=settings.experiment_id,
+        unit_ids=(),
+        shard_dir=str(settings.shard_dir),
+        cache_snapshot=snapshot,
+        budget_left=None,
+        concurrency=settings.concurrency,
+        cache_from=settings.cache_from,
+    )
+    queue = [
+        replace(base, job_id=f"{run_tag}-{n:04d}", unit_ids=ids)
+        for n, ids in enumerate(_chunks(plans, size))
+    ]
+    queue.reverse()  # popped from the end: jobs start in plan order
+    pending: dict[Future[ShardReport], tuple[ShardJob, int]] = {}
+
+    def merge_job(job: ShardJob) -> set[str]:
+        done: set[str] = set()
+        for shard in job_shards(settings.shard_dir, job.job_id):
+            merged = merge_shard(db, shard)
+            if merged is not None:
+                guard.add(merged.spent_usd)
+                done |= {u.unit_id for u in merged.units}
+                on_merged(merged)
+        return done
+
+    failure: BaseException | None = None
+    try:
+        while queue or pending:
+            while queue and len(pending) < slots and failure is None:
+                if guard.reached():
+                    guard.skipped += sum(len(j.unit_ids) for j in queue)
+                    queue.clear()
+                    break
+                job = replace(queue.pop(), budget_left=guard.left())
+                pending[executor.submit(run_shard, job)] = (job, 1)
+            if not pending:
+                break
+            finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
+            for future in finished:
+                job, attempt = pending.pop(future)
+                done = merge_job(job)
+                error = future.exception()
+                left = tuple(u for u in job.unit_ids if u not in done)
+                if error is None:
+                    guard.skipped += len(left)  # refused by the worker's share of the budget
+                elif isinstance(error, WorkerLost) and attempt < MAX_ATTEMPTS and left:
+                    retry = replace(job, unit_ids=left, budget_left=guard.left())
+                    pending[executor.submit(run_shard, retry)] = (retry, attempt + 1)
+                elif failure is None:
+                    failure = error
+                    queue.clear()
+    finally:
+        for future in pending:
+            future.cancel()
+        if snapshot is not None:
+            Path(snapshot).unlink(missing_ok=True)
+    if failure is not None:
+        raise failure

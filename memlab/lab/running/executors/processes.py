@@ -1,0 +1,72 @@
+"""`processes`: worker processes on this machine, each replaying its shard jobs.
+
+Workers start from a fork server that has imported memlab once, so a worker costs a fork, not
+a fresh interpreter importing litellm. When a worker dies, Python's pool fails every job it
+holds (`BrokenProcessPool`) and cannot be used again: each of those jobs fails with
+`WorkerLost` (what its units committed is in their shards and kept) and the next submit
+starts a new pool.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from memlab.lab.running.executors.base import ShardFn, ShardJob, ShardReport, translate_lost
+
+__all__ = ["ProcessesExecutor"]
+
+_PRELOAD = ["memlab.lab.running.executors.worker"]
+
+
+class ProcessesExecutor:
+    """Shard jobs on `workers` local processes (default: one per core).
+
+    Args:
+        workers: Worker processes; None for `os.cpu_count()`.
+    """
+
+    name = "processes"
+
+    def __init__(self, *, workers: int | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(_PRELOAD)
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+
+    def slots(self) -> int:
+        """One job per worker process."""
+        return self.workers
+
+    def _ready_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None or self._broken:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context)
+            self._broken = False
+        return self._pool
+
+    def submit(self, fn: ShardFn, job: ShardJob) -> Future[ShardReport]:
+        """Run `fn(job)` in a worker process."""
+        source = self._ready_pool().submit(fn, job)
+
+        def note(finished: Future[ShardReport]) -> None:
+            if isinstance(finished.exception(), BrokenProcessPool):
+                self._broken = True
+
+        source.add_done_callback(note)
+        # A script without a main guard kills every worker it starts: say so where it shows.
+        where = (
+            "worker process (a script that replays on `processes` needs"
+            ' `if __name__ == "__main__":`)'
+        )
+        return translate_lost(source, (BrokenProcessPool,), where=where)
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

@@ -1,0 +1,125 @@
+"""What a worker runs: a shard job's units, through the public unit entry point, into a shard.
+
+The shard is a DuckDB file of the worker's own (`<job id>-<attempt>.duckdb` in the job's shard
+directory) holding the store and lab tables exactly as a local replay writes them: units are
+replayed and committed one transaction each by `memlab.lab.running.unit_loop.run_units`, the
+same loop as `local`. Model calls are answered first from a read-only Parquet snapshot of the
+results file's cache, then from the shard's own cache. An attempt reads the shards of earlier
+attempts of the same job (a worker that died) and skips the units committed there, so a dead
+worker loses only its unfinished units.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from memlab.db.duckdb_store import DuckDbMemoryDb
+from memlab.lab.data.dataset import Dataset
+from memlab.lab.running.api_keys import experiment_key, key_advice
+from memlab.lab.running.budget_guard import BudgetGuard
+from memlab.lab.running.executors.base import ShardJob, ShardReport
+from memlab.lab.running.models import ReplayModels
+from memlab.lab.running.provenance import load_experiment_dataset
+from memlab.lab.running.rows import UnitRow
+from memlab.lab.running.tables import create_tables
+from memlab.lab.running.unit_loop import run_units
+from memlab.llm.sync import run_sync
+from memlab.schema import new_id
+
+__all__ = ["committed_in", "job_shards", "run_shard"]
+
+# A worker runs many jobs of one experiment: its dataset and cache snapshot are read once.
+_DATASETS: dict[str, Dataset] = {}
+_SNAPSHOTS: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
+
+
+def job_shards(shard_dir: str | Path, job_id: str) -> list[Path]:
+    """The shard files of every attempt of a job, oldest name first."""
+    return sorted(Path(shard_dir).glob(f"{job_id}-*.duckdb"))
+
+
+def committed_in(shard: Path) -> set[str]:
+    """Units committed in a shard (empty when it cannot be read: still held, or torn)."""
+    try:
+        con = duckdb.connect(str(shard), read_only=True)
+    except duckdb.Error:
+        return set()
+    try:
+        return {r[0] for r in con.execute(f"SELECT unit_id FROM {UnitRow.TABLE}").fetchall()}
+    except duckdb.Error:
+        return set()
+    finally:
+        con.close()
+
+
+def _snapshot(path: str) -> list[tuple[Any, ...]]:
+    key = (path, os.stat(path).st_mtime_ns)
+    if key not in _SNAPSHOTS:
+        _SNAPSHOTS.clear()
+        with duckdb.connect() as con:
+            _SNAPSHOTS[key] = con.execute(
+                "SELECT request_hash, response, input_tokens, output_tokens, cost_usd"
+                " FROM read_parquet(?)",
+                [path],
+            ).fetchall()
+    return _SNAPSHOTS[key]
+
+
+def run_shard(job: ShardJob) -> ShardReport:
+    """Replay the job's units into a new shard; return where it is and what it committed.
+
+    Raises:
+        BudgetExceeded: a model's own budget is spent (what committed stays in the shard).
+        ModelCallError: a model failed in a way the unit could not record as an error row.
+    """
+    from memlab.lab.running.runner import plan_units  # the runner imports the executors
+
+    experiment = job.experiment
+    dataset = _DATASETS.get(job.experiment_id)
+    if dataset is None:
+        dataset = _DATASETS[job.experiment_id] = load_experiment_dataset(experiment)
+    wanted = set(job.unit_ids)
+    before: set[str] = set()
+    for shard in job_shards(job.shard_dir, job.job_id):
+        before |= committed_in(shard)
+    plans = [p for p in plan_units(experiment, dataset) if p.unit_id in wanted - before]
+    path = Path(job.shard_dir) / f"{job.job_id}-{new_id()[:8]}.duckdb"
+    committed: list[str] = []
+    store = DuckDbMemoryDb(path, flush_interval_s=2.0)
+    try:
+        create_tables(store)
+        models = ReplayModels(
+            store,
+            concurrency=job.concurrency,
+            max_cost_usd=experiment.max_cost_usd,
+            max_tokens=experiment.max_tokens,
+            api_base=experiment.api_base,
+            api_key=experiment_key(experiment),
+            key_advice=key_advice(experiment),
+            cache_from=job.cache_from,
+        )
+        if job.cache_snapshot is not None:
+            models.ledger.preload(_snapshot(job.cache_snapshot))
+        run_sync(
+            run_units(
+                store,
+                plans,
+                models,
+                concurrency=job.concurrency,
+                on_unit=lambda result, usd: committed.append(result.unit.unit_id),
+                guard=BudgetGuard(job.budget_left),
+            )
+        )
+    finally:
+        store.close()
+    return ShardReport(
+        job_id=job.job_id,
+        shard_path=str(path),
+        unit_ids=tuple(sorted(before | set(committed))),
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+    )
