@@ -56,10 +56,15 @@ class PostgresServer:
         user: The database superuser the cluster is created with (trust authentication on
             127.0.0.1 only; the cluster is throwaway).
         start_timeout_s: How long to wait for the server to accept connections.
+        bin_dir: Where `initdb` and `pg_ctl` are (another PostgreSQL build, e.g. the one
+            with pgvector of `memlab.testing.pgvector_server`); None: PATH or Debian's.
     """
 
-    def __init__(self, *, user: str = "memlab", start_timeout_s: float = 60.0) -> None:
+    def __init__(
+        self, *, user: str = "memlab", start_timeout_s: float = 60.0, bin_dir: Path | None = None
+    ) -> None:
         self.user = user
+        self.bin_dir = bin_dir
         self.start_timeout_s = start_timeout_s
         self.port = 0
         self.pid: int | None = None
@@ -82,7 +87,10 @@ class PostgresServer:
 
     def start(self) -> PostgresServer:
         """Create the cluster and start the server; return self once it accepts connections."""
-        initdb, pg_ctl = postgres_bin("initdb"), postgres_bin("pg_ctl")
+        if self.bin_dir is not None:
+            initdb, pg_ctl = self.bin_dir / "initdb", self.bin_dir / "pg_ctl"
+        else:
+            initdb, pg_ctl = postgres_bin("initdb"), postgres_bin("pg_ctl")
         self._dir = Path(tempfile.mkdtemp(prefix="memlab-pg-"))
         if os.geteuid() == 0:
             entry = pwd.getpwnam("postgres")

@@ -8,6 +8,8 @@ refused with a `ConfigError` naming the field before anything is sent.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -16,12 +18,16 @@ import psycopg
 
 from memlab.db.postgres.connection import Pool
 from memlab.db.postgres.migrations import apply_pg_migrations
+from memlab.db.postgres.pgvector import enable_pgvector
+from memlab.db.shared import MemoryChange
 from memlab.schema import UserMemory
 
 __all__ = [
     "BUMP_SQL",
+    "DATA_BUMP_SQL",
     "MEMORY_COLUMNS",
     "PgCore",
+    "bumped",
     "content_hash",
     "memory_from_row",
     "memory_row",
@@ -59,6 +65,14 @@ def memory_row(user_id: str, m: UserMemory) -> tuple[Any, ...]:
     )
 
 
+def bumped(cur: psycopg.Cursor[tuple[object, ...]]) -> int:
+    """The data version a `BUMP_SQL` or `DATA_BUMP_SQL` just executed on `cur` returned."""
+    row = cur.fetchone()
+    if row is None:  # pragma: no cover - an upsert with RETURNING always returns its row
+        raise AssertionError("the version bump returned no row")
+    return int(str(row[0]))
+
+
 def memory_from_row(row: Sequence[Any]) -> UserMemory:
     """Build a `UserMemory` from a row selected with `MEMORY_COLUMNS` (user_id is dropped)."""
     memory_id, _user, text, topics, input_, sources, created, updated = row[:8]
@@ -74,10 +88,22 @@ def memory_from_row(row: Sequence[Any]) -> UserMemory:
 
 
 BUMP_SQL = (
-    "INSERT INTO memory_versions (user_id, version) VALUES (%s, 1) ON CONFLICT (user_id)"
-    " DO UPDATE SET version = memory_versions.version + 1"
+    "INSERT INTO memory_versions (user_id, version, data_version) VALUES (%s, 1, 1)"
+    " ON CONFLICT (user_id) DO UPDATE SET version = memory_versions.version + 1,"
+    " data_version = memory_versions.data_version + 1 RETURNING data_version"
 )
-"""Bumps a user's memory version; run in every transaction that writes the user's memories."""
+"""Bumps a user's memory and data versions; run in every transaction that writes the user's
+memories. Returns the new data version (the row lock orders concurrent writers)."""
+
+DATA_BUMP_SQL = (
+    "INSERT INTO memory_versions (user_id, version, data_version) VALUES (%s, 0, 1)"
+    " ON CONFLICT (user_id) DO UPDATE SET data_version = memory_versions.data_version + 1"
+    " RETURNING data_version"
+)
+"""Bumps a user's data version only: a run or a summary was written, the memories were not."""
+
+# Versions of exactly known memory changes kept per user (older ones: the mirror diffs).
+_CHANGE_LOG_VERSIONS = 1024
 
 
 class PgCore:
@@ -88,7 +114,12 @@ class PgCore:
         schema: The schema of the store's tables, created if missing.
         max_connections: Pool size: how many threads can be inside a call at once.
         timeout_s: How long to wait for the server at open, or for a free connection.
+        use_pgvector: Rank vectors in the server with pgvector when it offers the extension
+            (`memlab.db.postgres.pgvector`); False ranks them in the client always.
     """
+
+    pgvector_schema: str | None
+    """The schema of pgvector's types when the server ranks vectors; None: the client does."""
 
     def __init__(
         self,
@@ -97,12 +128,17 @@ class PgCore:
         schema: str = "memlab",
         max_connections: int = 8,
         timeout_s: float = 30.0,
+        use_pgvector: bool = True,
     ) -> None:
         self._pool = Pool(dsn, schema=schema, max_size=max_connections, timeout_s=timeout_s)
         self.schema = schema
+        # user -> data version -> the memory change this process's write of it made.
+        self._changes: dict[str, OrderedDict[int, MemoryChange]] = {}
+        self._changes_lock = threading.Lock()
         try:
             with self._pool.connection() as conn:
                 self.migrations_applied = apply_pg_migrations(conn, schema)
+                self.pgvector_schema = enable_pgvector(conn, schema) if use_pgvector else None
         except BaseException:
             self._pool.close()
             raise
@@ -124,6 +160,54 @@ class PgCore:
             return int(row[0]) if row else 0  # type: ignore[call-overload]
 
         return self._pool.read(read)
+
+    def data_version(self, user_id: str) -> int:
+        """A number that changes whenever `user_id`'s memories, runs or summaries change.
+
+        Kept in the server (`memory_versions`), so writes of other processes count too.
+        """
+
+        def read(cur: psycopg.Cursor[tuple[object, ...]]) -> int:
+            cur.execute("SELECT data_version FROM memory_versions WHERE user_id = %s", [user_id])
+            row = cur.fetchone()
+            return int(row[0]) if row else 0  # type: ignore[call-overload]
+
+        return self._pool.read(read)
+
+    def note_change(
+        self,
+        user_id: str,
+        version: int,
+        *,
+        removed: Sequence[str] = (),
+        appended: Sequence[UserMemory] = (),
+    ) -> None:
+        """Record what this process's write, committed as data version `version`, did.
+
+        `removed` ids, then `appended` memories (none of either: a run or a summary was
+        written). Recall replays these instead of reading a snapshot of the table; a version
+        missing here (another process wrote it, or a clear or bulk load did) makes
+        `memory_changes_since` answer None.
+        """
+        with self._changes_lock:
+            log = self._changes.setdefault(user_id, OrderedDict())
+            log[version] = MemoryChange(tuple(removed), tuple(appended))
+            while len(log) > _CHANGE_LOG_VERSIONS:
+                log.popitem(last=False)
+
+    def memory_changes_since(self, user_id: str, version: int) -> list[MemoryChange] | None:
+        """Every change to the user's memories since data version `version`, in order.
+
+        None when a version in between was not written by this process through a call that
+        describes its change exactly: then recall reads a snapshot of the table.
+        """
+        current = self.data_version(user_id)
+        with self._changes_lock:
+            log = self._changes.get(user_id, OrderedDict())
+            wanted = range(version + 1, current + 1)
+            if any(v not in log for v in wanted):
+                return None
+            return [c for v in wanted if (c := log[v]).removed or c.appended]
 
     def flush(self) -> None:
         """Every write is committed when its call returns: only check the store is open."""

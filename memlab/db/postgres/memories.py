@@ -17,6 +17,7 @@ from memlab.db.postgres.core import (
     MEMORY_COLUMNS,
     MEMORY_INSERT_COLUMNS,
     PgCore,
+    bumped,
     memory_from_row,
     memory_row,
     utc,
@@ -94,18 +95,20 @@ class PgMemoriesMixin(PgCore):
             cause=cause,
         )
 
-        def write(cur: Cursor) -> None:
+        def write(cur: Cursor) -> int:
             # One round trip: an agent adds one fact per turn.
             cur.execute(
                 f"WITH m AS (INSERT INTO memories ({MEMORY_INSERT_COLUMNS})"
                 " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)),"
-                f" v AS ({BUMP_SQL})"
-                f" INSERT INTO memory_events ({EVENT_COLUMNS})"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [*row, user_id, *event_row(event)],
+                f" e AS (INSERT INTO memory_events ({EVENT_COLUMNS})"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s))"
+                f" {BUMP_SQL}",
+                [*row, *event_row(event), user_id],
             )
+            return bumped(cur)
 
-        self._pool.atomic(write, what=f"adding a memory of user {user_id!r}")
+        version = self._pool.atomic(write, what=f"adding a memory of user {user_id!r}")
+        self.note_change(user_id, version, appended=[stored])
         return stored
 
     def upsert_memories(
@@ -128,7 +131,8 @@ class PgMemoriesMixin(PgCore):
             raise ConfigError("upsert_memories got the same memory_id twice; give each memory once")
         given = [m.memory_id for m in memories if m.memory_id]
 
-        def write(cur: Cursor) -> list[UserMemory]:
+        def write(cur: Cursor) -> tuple[list[UserMemory], int]:
+            replaced.clear()  # a retried transaction starts again
             existing: dict[str, tuple[str, str, Any]] = {}
             if given:
                 cur.execute(
@@ -168,11 +172,15 @@ class PgMemoriesMixin(PgCore):
             copy_rows(cur, "memories", MEMORY_INSERT_COLUMNS, new_rows)
             copy_rows(cur, "memory_events", EVENT_COLUMNS, events)
             cur.execute(BUMP_SQL, [user_id])
-            return result
+            replaced.extend(existing)
+            return result, bumped(cur)
 
-        return self._pool.atomic(
+        replaced: list[str] = []
+        result, version = self._pool.atomic(
             write, what=f"upserting {len(stored)} memories of user {user_id!r}"
         )
+        self.note_change(user_id, version, removed=replaced, appended=result)
+        return result
 
     def delete_memory(
         self, user_id: str, memory_id: str, *, cause: str = "api"
@@ -181,7 +189,7 @@ class PgMemoriesMixin(PgCore):
         check_user(user_id)
         check_text("memory_id", memory_id)
 
-        def delete(cur: Cursor) -> UserMemory | None:
+        def delete(cur: Cursor) -> tuple[UserMemory, int] | None:
             cur.execute(
                 f"DELETE FROM memories WHERE memory_id = %s AND user_id = %s"
                 f" RETURNING {MEMORY_COLUMNS}",
@@ -196,9 +204,13 @@ class PgMemoriesMixin(PgCore):
             )
             copy_rows(cur, "memory_events", EVENT_COLUMNS, [event_row(event)])
             cur.execute(BUMP_SQL, [user_id])
-            return old
+            return old, bumped(cur)
 
-        return self._pool.atomic(delete, what=f"deleting memory {memory_id!r} of {user_id!r}")
+        done = self._pool.atomic(delete, what=f"deleting memory {memory_id!r} of {user_id!r}")
+        if done is None:
+            return None
+        self.note_change(user_id, done[1], removed=[memory_id])
+        return done[0]
 
     def clear(self, user_id: str | None = None, *, all_users: bool = False) -> None:
         """Delete memories, runs, messages and summaries of one user (or all, with `all_users`).
@@ -222,7 +234,10 @@ class PgMemoriesMixin(PgCore):
             for table in ("memories", "messages", "runs", "summaries"):
                 cur.execute(f"DELETE FROM {table}{where}", params)
             if user_id is None:
-                cur.execute("UPDATE memory_versions SET version = version + 1")
+                cur.execute(
+                    "UPDATE memory_versions SET version = version + 1,"
+                    " data_version = data_version + 1"
+                )
             else:
                 cur.execute(BUMP_SQL, params)
 

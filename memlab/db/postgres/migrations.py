@@ -179,6 +179,31 @@ def m004_memory_versions(cur: psycopg.Cursor[tuple[object, ...]]) -> None:
     cur.execute("CREATE TABLE memory_versions (user_id TEXT PRIMARY KEY, version BIGINT NOT NULL)")
 
 
+@pg_migration
+def m005_data_versions(cur: psycopg.Cursor[tuple[object, ...]]) -> None:
+    """A second counter per user, bumped by every write of its memories, runs or summaries.
+
+    Recall keeps a user's corpus in process and reads nothing while this number stands still.
+    """
+    cur.execute(
+        """
+        ALTER TABLE memory_versions ADD COLUMN data_version BIGINT NOT NULL DEFAULT 0;
+        INSERT INTO memory_versions (user_id, version, data_version)
+            SELECT user_id, 0, 0 FROM runs UNION SELECT user_id, 0, 0 FROM summaries
+            ON CONFLICT (user_id) DO NOTHING;
+        """
+    )
+
+
+@pg_migration
+def m006_keyword_lengths(cur: psycopg.Cursor[tuple[object, ...]]) -> None:
+    """Memories by user and lexeme count, for keyword search's second step.
+
+    It ranks only the memories short enough to enter a top k (`memlab.db.postgres.keyword`).
+    """
+    cur.execute("CREATE INDEX memories_by_length ON memories (user_id, length(tsv))")
+
+
 def _applied(cur: psycopg.Cursor[tuple[object, ...]], schema: str) -> list[str]:
     cur.execute("SELECT to_regclass(%s)", [f"{schema}._migrations"])
     row = cur.fetchone()

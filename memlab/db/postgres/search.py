@@ -3,12 +3,14 @@
 Keyword: each memory's English `tsvector` (GIN-indexed, migration m002) is matched by the
 query's lexemes joined with OR, so a memory that shares any stemmed word is a candidate, as
 for memlab's BM25; candidates are ranked by `ts_rank` with length normalization 1 (divide by
-1 + log of the length). That is not BM25: no inverse document frequency (a common word
+1 + log of the length), without ranking every match (`memlab.db.postgres.keyword`).
+That is not BM25: no inverse document frequency (a common word
 counts as much as a rare one), PostgreSQL's English stop words and Snowball stemmer instead
 of memlab's tokenizer, and a different length normalization. `docs/postgres.md` measures how
 far the rankings differ on the bundled dataset.
 
-Semantic (without the pgvector extension): vectors are stored as `real[]` by (embedder,
+Semantic with the pgvector extension: ranked in the server (`memlab.db.postgres.pgvector`).
+Semantic without it: vectors are stored as `real[]` by (embedder,
 content hash), as in the DuckDB store; a query reads the content hashes of the user's
 memories, takes their vectors from an in-process cache (the table is read only for hashes
 it has not seen) and ranks by cosine similarity in numpy.
@@ -26,7 +28,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from memlab.db.postgres.core import MEMORY_COLUMNS, PgCore, memory_from_row
+from memlab.db.postgres.keyword import keyword_top
 from memlab.db.postgres.memories import Cursor
+from memlab.db.postgres.pgvector import ensure_hnsw, nearest_sql
 from memlab.db.store_core import check_count, check_user
 from memlab.db.text import check_query, check_text
 from memlab.errors import ConfigError
@@ -58,6 +62,19 @@ class _View(NamedTuple):
     all_hashes: list[str]
 
 
+def _top(scores: NDArray[np.float32], limit: int) -> NDArray[np.intp]:
+    """Positions of the `limit` best scores, best first; equal scores keep their order.
+
+    The same as a stable argsort cut to `limit`, without sorting every score: everything at
+    or above the `limit`-th best is sorted, ties at the cut included.
+    """
+    if limit >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    cut = np.partition(scores, len(scores) - limit)[len(scores) - limit]
+    keep = np.flatnonzero(scores >= cut)
+    return keep[np.argsort(-scores[keep], kind="stable")][:limit]
+
+
 class PgSearchMixin(PgCore):
     """`keyword_search`, `semantic_search`, `hybrid_search` and the vectors they read."""
 
@@ -81,17 +98,15 @@ class PgSearchMixin(PgCore):
         check_count("limit", limit, optional=False)
 
         def read(cur: Cursor) -> list[PgHit]:
-            # Unprepared (prepare=False): planned with this query's lexemes, so PostgreSQL
-            # picks the GIN index; a prepared generic plan may scan all the user's rows.
+            top = keyword_top(cur, user_id, query, limit)
+            if not top:
+                return []
             cur.execute(
-                f"SELECT {_COLUMNS}, ts_rank(m.tsv, q.query, 1) AS score FROM memories m,"
-                " (SELECT replace(plainto_tsquery('english', %s)::text, '&', '|')::tsquery"
-                " AS query) q WHERE m.user_id = %s AND m.tsv @@ q.query"
-                f" ORDER BY score DESC, m.updated_at, m.seq LIMIT {int(limit)}",
-                [query, user_id],
-                prepare=False,
+                f"SELECT {_COLUMNS} FROM memories m WHERE m.memory_id = ANY(%s::text[])",
+                [[memory_id for memory_id, _ in top]],
             )
-            return [PgHit(memory_from_row(r), float(r[8])) for r in cur.fetchall()]  # type: ignore[arg-type]
+            rows = {str(r[0]): memory_from_row(r) for r in cur.fetchall()}
+            return [PgHit(rows[i], score) for i, score in top if i in rows]
 
         return self._pool.read(read)
 
@@ -122,7 +137,10 @@ class PgSearchMixin(PgCore):
                 " ON CONFLICT DO NOTHING",
                 [embedder, dim],
             )
-            return cur.rowcount
+            stored = cur.rowcount
+            if self.pgvector_schema is not None and stored:
+                ensure_hnsw(cur, self.pgvector_schema, embedder, dim)
+            return stored
 
         def staged(cur: Cursor) -> int:
             cur.execute(
@@ -147,6 +165,8 @@ class PgSearchMixin(PgCore):
         check_text("embedder", embedder)
         check_count("limit", limit, optional=False)
         query = np.asarray(query_vector, dtype=np.float32).ravel()
+        if self.pgvector_schema is not None:
+            return self._nearest(user_id, query, embedder, limit)
         view = self._view(user_id, embedder)
         if not view.ids:
             return []
@@ -156,12 +176,54 @@ class PgSearchMixin(PgCore):
                 f"have {view.matrix.shape[1]}: embed the query with the same embedder"
             )
         scores = view.matrix @ (query / (np.linalg.norm(query) or 1.0))
-        # Stable: equal scores keep the memlab order (older update first).
-        best = np.argsort(-scores, kind="stable")[:limit]
+        best = _top(scores, limit)
         by_id = {
             m.memory_id: m for m in self._memories_by_ids(user_id, [view.ids[i] for i in best])
         }
         return [PgHit(by_id[view.ids[i]], float(scores[i])) for i in best if view.ids[i] in by_id]
+
+    def _nearest(
+        self, user_id: str, query: NDArray[np.float32], embedder: str, limit: int
+    ) -> list[PgHit]:
+        """`semantic_search` in the server: pgvector's HNSW index, cosine distance."""
+        statement = nearest_sql(
+            self.pgvector_schema or "", _COLUMNS, embedder, query.shape[0], limit
+        )
+        vector = query.tolist()
+        # Iterative scans walk the graph until `limit` rows pass the user filter; a search
+        # list of 100 found 0.99 of the exact top 10 at 100k memories (benchmarks).
+        settings = (
+            "SET LOCAL hnsw.iterative_scan = strict_order;"
+            f" SET LOCAL hnsw.ef_search = {max(100, 4 * int(limit))}"
+        )
+
+        def read(cur: Cursor) -> list[PgHit]:
+            with cur.connection.transaction():
+                cur.execute(settings)
+                cur.execute(statement, [vector, user_id, vector], prepare=False)
+                return [PgHit(memory_from_row(r), float(r[9])) for r in cur.fetchall()]  # type: ignore[arg-type]
+
+        hits = self._pool.read(read)
+        if not hits:
+            # Nothing near: say so when the query cannot match the stored vectors at all.
+            dims = self.embedding_dims(embedder)
+            if dims and query.shape[0] not in dims:
+                raise ConfigError(
+                    f"the query vector has {query.shape[0]} dimensions but {embedder!r} "
+                    f"vectors have {dims}: embed the query with the same embedder"
+                )
+        return hits
+
+    def embedding_dims(self, embedder: str) -> list[int]:
+        """Distinct vector lengths stored for an embedder."""
+
+        def read(cur: Cursor) -> list[int]:
+            cur.execute(
+                "SELECT DISTINCT dim FROM embeddings WHERE embedder = %s ORDER BY dim", [embedder]
+            )
+            return [int(r[0]) for r in cur.fetchall()]  # type: ignore[call-overload]
+
+        return self._pool.read(read)
 
     def _view(self, user_id: str, embedder: str) -> _View:
         version = self.memory_version(user_id)

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from memlab.db.postgres.core import PgCore, utc
+from memlab.db.postgres.core import DATA_BUMP_SQL, PgCore, bumped, utc
 from memlab.db.postgres.memories import Cursor, copy_rows
 from memlab.db.store_core import check_limit, check_user
 from memlab.db.store_recall import DEFAULT_ROLES
@@ -52,6 +52,11 @@ def _summary(row: Sequence[Any]) -> SessionSummary:
     )
 
 
+def _bump(cur: Cursor, user_id: str) -> int:
+    cur.execute(DATA_BUMP_SQL, [user_id])
+    return bumped(cur)
+
+
 def _roles(roles: Sequence[str] | None) -> list[str]:
     chosen = list(DEFAULT_ROLES if roles is None else roles)
     bad = [r for r in chosen if r not in _ROLES]
@@ -80,7 +85,7 @@ class PgSessionsMixin(PgCore):
             for position, m in enumerate(run.messages)
         ]  # fmt: skip
 
-        def write(cur: Cursor) -> None:
+        def write(cur: Cursor) -> list[tuple[str, int]]:
             copy_rows(cur, "runs", "run_id, session_id, user_id, status, created_at", heads)
             copy_rows(
                 cur,
@@ -89,8 +94,11 @@ class PgSessionsMixin(PgCore):
                 " tool_call_id, tool_calls, from_history, created_at",
                 messages,
             )
+            return [(u, _bump(cur, u)) for u in users]
 
-        self._pool.atomic(write, what=f"storing {len(runs)} runs")
+        users = sorted({r.user_id for r in runs})
+        for user_id, version in self._pool.atomic(write, what=f"storing {len(runs)} runs"):
+            self.note_change(user_id, version)
 
     def get_runs(
         self, user_id: str, session_id: str | None = None, *, last_n: int | None = None
@@ -170,7 +178,7 @@ class PgSessionsMixin(PgCore):
         check_user(summary.user_id)
         check_summary(summary)
 
-        def write(cur: Cursor) -> None:
+        def write(cur: Cursor) -> int:
             cur.execute(
                 f"INSERT INTO summaries ({_SUMMARY}) VALUES (%s, %s, %s, %s, %s, %s)"
                 " ON CONFLICT (user_id, session_id) DO UPDATE SET summary = excluded.summary,"
@@ -179,8 +187,12 @@ class PgSessionsMixin(PgCore):
                 [summary.user_id, summary.session_id, summary.summary, list(summary.topics),
                  list(summary.run_ids), utc(summary.updated_at)],
             )  # fmt: skip
+            return _bump(cur, summary.user_id)
 
-        self._pool.atomic(write, what=f"storing the summary of session {summary.session_id!r}")
+        version = self._pool.atomic(
+            write, what=f"storing the summary of session {summary.session_id!r}"
+        )
+        self.note_change(summary.user_id, version)
 
     def get_summary(self, user_id: str, session_id: str) -> SessionSummary | None:
         """The summary of one session of `user_id`, or None."""
@@ -216,16 +228,20 @@ class PgSessionsMixin(PgCore):
         check_user(user_id)
         check_text("session_id", session_id)
 
-        def delete(cur: Cursor) -> SessionSummary | None:
+        def delete(cur: Cursor) -> tuple[SessionSummary, int] | None:
             cur.execute(
                 "DELETE FROM summaries WHERE user_id = %s AND session_id = %s"
                 f" RETURNING {_SUMMARY}",
                 [user_id, session_id],
             )
             row = cur.fetchone()
-            return _summary(row) if row else None
+            return (_summary(row), _bump(cur, user_id)) if row else None
 
-        return self._pool.atomic(delete, what=f"deleting the summary of session {session_id!r}")
+        done = self._pool.atomic(delete, what=f"deleting the summary of session {session_id!r}")
+        if done is None:
+            return None
+        self.note_change(user_id, done[1])
+        return done[0]
 
     def summary_sources(self, user_id: str, session_ids: Sequence[str]) -> dict[str, list[str]]:
         """Ids of the messages each session summary covers (see `MemoryDb.summary_sources`)."""

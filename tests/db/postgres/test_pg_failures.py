@@ -123,7 +123,13 @@ def test_an_older_schema_is_migrated_with_its_data(postgres_url: str, fresh_sche
             " VALUES ('old', 'u1', 'Ana adopted two cats', '{}', '{}', now(), now(), '')"
         )
     db = PostgresMemoryDb(postgres_url, schema=fresh_schema)
-    assert db.migrations_applied == ["m002_full_text", "m003_embeddings", "m004_memory_versions"]
+    assert db.migrations_applied == [
+        "m002_full_text",
+        "m003_embeddings",
+        "m004_memory_versions",
+        "m005_data_versions",
+        "m006_keyword_lengths",
+    ]
     hits = db.keyword_search("u1", "cat")
     assert [h.memory.memory_id for h in hits] == ["old"]
     db.close()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from memlab.db.postgres import PostgresMemoryDb
 from memlab.db.postgres.core import content_hash
+from memlab.db.postgres.keyword import ALL_SQL, FULL_SQL, keyword_top
 from memlab.errors import ConfigError
+from memlab.lab import load_dataset
 from memlab.recall.embedders import default_embedder
 from memlab.schema import UserMemory
 
@@ -77,4 +81,32 @@ def test_semantic_and_hybrid_search_on_stored_vectors(
     assert len(fused) == 3 and fused[0].score >= fused[1].score >= fused[2].score
     with pytest.raises(ConfigError, match="dimensions"):
         db.semantic_search("ana", np.ones(3, dtype=np.float32), embedder=embedder.name)
+    db.close()
+
+
+@pytest.mark.slow
+def test_keyword_top_k_equals_ranking_every_match(postgres_url: str, fresh_schema: str) -> None:
+    """The two-step top k (`memlab.db.postgres.keyword`) is the full ranking's, ties included."""
+    dataset = load_dataset(Path(__file__).parents[3] / "datasets" / "memlab-synthetic-v1.jsonl")
+    db = PostgresMemoryDb(postgres_url, schema=fresh_schema)
+    questions: list[str] = []
+    for conv in dataset.conversations[:3]:
+        turns = [t.text for s in conv.sessions for t in s.turns if t.text.strip()]
+        # Repeated texts make ties of score, broken by memlab's order.
+        db.upsert_memories("u", [UserMemory(memory=t) for t in turns + turns[:20]])
+        questions += [p.question for p in conv.probes]
+        questions += [" ".join(t.split()[:3]) for t in turns[::15]]
+    with db._pool.connection() as conn, conn.cursor() as cur:
+        cur.execute("ANALYZE memories")
+        compared = stepped = 0
+        for question in questions:
+            for limit in (1, 3, 10):
+                params = {"q": question, "user": "u", "limit": limit}
+                want = [(str(r[0]), float(r[1])) for r in cur.execute(FULL_SQL, params).fetchall()]
+                cur.execute(ALL_SQL, params)
+                stepped += len(cur.fetchall()) >= limit
+                assert keyword_top(cur, "u", question, limit) == want, (question, limit)
+                compared += 1
+    # Every question was compared; the two-step path (not only the full one) ran in 42.
+    assert compared == 417 and stepped == 42
     db.close()
