@@ -298,3 +298,24 @@ def test_a_megabyte_message_is_read_up_to_the_documented_limit() -> None:
     facts = extract_facts([("m", "user", run_on)], keep_unparsed=True)
     read = sum(len(f.text) for f in facts)
     assert 0 < read <= 2 * MAX_READ_CHARS
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(
+            "In spring 2022 I ran a marathon", "User ran a marathon In spring 2022.", id="no-stop"
+        ),
+        pytest.param(
+            "In spring 2022 I ran a marathon.", "User ran a marathon In spring 2022.", id="stop"
+        ),
+        pytest.param(
+            "on 7 May 2023 I finished a 10k", "User finished a 10k on 7 May 2023.", id="day"
+        ),
+    ],
+)
+def test_a_leading_date_moves_to_the_end_without_eating_a_letter(
+    content: str, expected: str
+) -> None:
+    # A sentence without end punctuation had its last letter taken for it ("2022n.").
+    assert kept(content, now=None) == [expected]

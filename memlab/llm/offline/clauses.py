@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from memlab.llm.offline.text import fold_case
 from memlab.llm.offline.vocab import (
     ED_BASE_VERBS,
     IRREGULAR_THIRD_PERSON,
@@ -86,7 +87,7 @@ def is_past_tense(word: str) -> bool:
 
 def third_person_verb(verb: str) -> str:
     """The verb as said of "User": "live" -> "lives", "have" -> "has"; past tense kept."""
-    v = verb.lower()
+    v = fold_case(verb)
     if v in KEPT_VERBS or is_past_tense(v) or v.endswith("ing"):
         return v
     if v in IRREGULAR_THIRD_PERSON:

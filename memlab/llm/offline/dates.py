@@ -19,7 +19,9 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-__all__ = ["RESOLVED_RE", "format_day", "resolve_dated_text", "resolve_dates"]
+from memlab.llm.offline.text import DATE_RE, fold_case, fold_letters, may_say_date, word_set
+
+__all__ = ["RESOLVED_RE", "format_day", "resolve_dated_text", "resolve_dates", "strip_dates"]
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -62,6 +64,13 @@ _PAST = re.compile(
     r"\b(?:was|were|did|had|went|got|ago|last|yesterday|(?!(?:ne|fe|se|spe|bl|br)ed\b)\w{2,}ed)\b",
     re.I,
 )
+
+
+def strip_dates(text: str) -> str:
+    """`text` with its dates (as said, or as `resolve_dates` writes them) cut to spaces."""
+    if not may_say_date(text):  # a resolved date holds a digit: neither pattern can match
+        return text
+    return DATE_RE.sub(" ", RESOLVED_RE.sub(" ", text))
 
 
 def format_day(day: date) -> str:
@@ -243,26 +252,30 @@ _RULES: list[_Rule] = [
             "next", "last", "this"} else "")),
 ]  # fmt: skip
 _MAY_VERB = re.compile(r"\b(?:I|we|you|he|she|they|it|that|this)\s+may\b", re.I)
-# Most texts say no date. Every rule needs one of these words (weekdays and "yesterday" end
-# in "day", "tonight" in "night", month names start with their three letters), so an ASCII
-# text with none of them is returned at once; then one search for every rule at once (group
-# names dropped) is still cheaper than a search per rule.
-_DATE_WORDS = (
-    "day", "tomorrow", "night", "morning", "afternoon", "evening", "week", "month", "year",
-    "spring", "summer", "autumn", "fall", "winter", "jan", "feb", "mar", "apr", "may", "jun",
-    "jul", "aug", "sep", "oct", "nov", "dec",
-)  # fmt: skip
+# Most texts say no date. Every rule's match holds one of these words whole (between
+# characters that are not letters a-z): a text without any is returned at once, and the
+# search for every rule at once (group names dropped) runs only on the others.
+_RULE_WORDS = word_set(
+    """
+    yesterday tomorrow today tonight night morning afternoon evening day days week weeks
+    weekend month months year years monday tuesday wednesday thursday friday saturday sunday
+    spring summer autumn fall winter jan january feb february mar march apr april may jun
+    june jul july aug august sep sept september oct october nov november dec december
+    """
+)
+_LETTERS = re.compile("[a-z]+")
 _ANY_RULE = re.compile(
     "|".join(re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern) for pattern, _ in _RULES), re.I
 )
 
 
-def _may_say_date(text: str) -> bool:
-    if text.isascii():  # beyond ASCII, re.I folds more than str.lower (the Kelvin sign)
-        low = text.lower()
-        if not any(word in low for word in _DATE_WORDS):
-            return False
-    return _ANY_RULE.search(text) is not None
+def _first_date_at(text: str) -> int | None:
+    # Where the first match of any rule starts (None: no rule matches): every rule's matches
+    # start there or later, so each rule is searched from there.
+    if _RULE_WORDS.isdisjoint(_LETTERS.findall(fold_case(text))):
+        return None
+    found = _ANY_RULE.search(text)
+    return None if found is None else found.start()
 
 
 def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None = None) -> str:
@@ -278,20 +291,27 @@ def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None
     Returns:
         The text, e.g. "User finished a 10k on 7 May 2023." for `now` = 8 May 2023.
     """
-    if now is None or not text or not _may_say_date(text):
+    if now is None or not text:
+        return text
+    # The rules read a copy in which "ſ", "İ" … are the ASCII letters their patterns matched
+    # them as, so what a match says ("ſpring") is a key the rules know ("spring"); the copy
+    # has the same length, and the text between dates is taken from the original.
+    read = fold_letters(text)
+    first = _first_date_at(read)
+    if first is None:
         return text
     day = now.date() if isinstance(now, datetime) else now
     ahead = future
-    if ahead is None and _FUTURE.search(text):
+    if ahead is None and _FUTURE.search(read):
         ahead = True
-    elif ahead is None and _PAST.search(text):
+    elif ahead is None and _PAST.search(read):
         ahead = False
     spans: list[tuple[int, int, str]] = []
     for pattern, fn in _RULES:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(read, first):
             if any(m.start() < end and start < m.end() for start, end, _ in spans):
                 continue
-            if "may" in m.group(0).lower() and _MAY_VERB.search(text, max(0, m.start() - 6)):
+            if "may" in m.group(0).lower() and _MAY_VERB.search(read, max(0, m.start() - 6)):
                 continue  # "we may go": the verb, not the month
             spans.append((m.start(), m.end(), fn(m, day, ahead)))
     out, last = [], 0

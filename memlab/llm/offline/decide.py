@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from memlab.llm.offline.clauses import MAX_READ_CHARS
-from memlab.llm.offline.dates import RESOLVED_RE
+from memlab.llm.offline.dates import strip_dates
 from memlab.llm.offline.extract import Fact, parse_memory, topics_of
 from memlab.llm.offline.fallback import ended_topic
 from memlab.llm.offline.text import (
-    DATE_RE,
     content_stems,
     normalize_answer,
     stem_word,
@@ -36,7 +35,7 @@ _RETRACTION_TEXT = re.compile(r"User(?:'s [^.]*?)? (?:is |will )?no longer\b")
 
 def _plain(text: str) -> str:
     # A slot's rendering, give or take its date ("User got married to Lena on 6 May 2023.").
-    undated = DATE_RE.sub(" ", RESOLVED_RE.sub(" ", text))
+    undated = strip_dates(text)
     return re.sub(r"\bgot\b", "is", normalize_answer(undated))
 
 
@@ -93,17 +92,34 @@ class _Held:
 
     @cached_property
     def stems(self) -> frozenset[str]:
-        return frozenset(content_stems(self.text[:MAX_READ_CHARS]))
+        return _stems(self.text)
 
     @cached_property
     def norm(self) -> str:
-        return normalize_answer(self.text[:MAX_READ_CHARS])
+        return _norm(self.text)
 
-    @property
+    @cached_property
     def key(self) -> str | None:
         return _conflict_key(self.attribute) if self.attribute else None
 
 
+# Every call of `decide_ops` reads the memories it is shown again, and a replay shows the
+# same memories call after call: what a text reads as is kept (bounded caches of pure
+# functions), so a call costs little more per memory than comparing it.
+_CACHED = 1 << 15
+
+
+@lru_cache(maxsize=_CACHED)
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(content_stems(text[:MAX_READ_CHARS]))
+
+
+@lru_cache(maxsize=_CACHED)
+def _norm(text: str) -> str:
+    return normalize_answer(text[:MAX_READ_CHARS])
+
+
+@lru_cache(maxsize=_CACHED)
 def _conflict_key(attribute: str) -> str:
     kind, _, rest = attribute.partition(":")
     kind = "pref" if kind in {"likes", "dislikes"} else kind
@@ -113,17 +129,20 @@ def _conflict_key(attribute: str) -> str:
 
 
 def _hold(memory_id: str | None, text: str, fallback: str | None = None) -> _Held:
+    return _Held(memory_id, text, *_reading(text, fallback))
+
+
+@lru_cache(maxsize=_CACHED)
+def _reading(text: str, fallback: str | None) -> tuple[str | None, frozenset[str], bool]:
+    """(attribute, value stems, negated) of a memory or fact text."""
     if fallback is not None and fallback.startswith(("said", "ended:", "other")):
         # A statement kept whole: no slot, so it never replaces a slot memory by accident.
-        return _Held(memory_id, text, None, frozenset(content_stems(text[:MAX_READ_CHARS])), False)
+        return None, _stems(text), False
     slot = parse_memory(text)
     if slot is None:
-        words = frozenset(content_stems(text[:MAX_READ_CHARS]))
         attribute = fallback if fallback and fallback != "other" else None
-        return _Held(memory_id, text, attribute, words, bool(re.search(r"\bno longer\b", text)))
-    return _Held(
-        memory_id, text, slot.attribute, frozenset(content_stems(slot.value)), slot.negated
-    )
+        return attribute, _stems(text), bool(re.search(r"\bno longer\b", text))
+    return slot.attribute, frozenset(content_stems(slot.value)), slot.negated
 
 
 def _verdict(new: _Held, old: _Held) -> str | None:
@@ -168,7 +187,12 @@ _ENDED_WORDS = re.compile(
 
 
 def _says_ended(held: _Held) -> bool:
-    return held.negated or bool(_ENDED_WORDS.search(held.text))
+    return held.negated or _ended_words(held.text)
+
+
+@lru_cache(maxsize=_CACHED)
+def _ended_words(text: str) -> bool:
+    return _ENDED_WORDS.search(text) is not None
 
 
 def _mentions(new: _Held, old: _Held) -> bool:

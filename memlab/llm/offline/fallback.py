@@ -22,6 +22,7 @@ from memlab.llm.offline.text import (
     DATE_RE,
     STOPWORDS,
     content_stems,
+    fold_case,
     stem_word,
     tokenize_words,
     word_set,
@@ -193,7 +194,7 @@ def _implied_subject(clause: str) -> bool:
     verb = _IMPLIED.match(clause)
     if not verb:
         return False
-    word = verb.group("verb").lower()
+    word = fold_case(verb.group("verb"))
     return is_past_tense(word) or word in _IMPLIED_VERBS
 
 
@@ -224,7 +225,8 @@ def unparsed(clause: str, sentence: str, *, ended: bool = True) -> Unparsed | No
     if lead and re.match(r"\W*(?:i|we)\b", body[lead.end() :], re.I):
         # "on 7 May 2023 I finished a 10k" reads "User finished a 10k on 7 May 2023".
         rest = body[lead.end() :].strip(" ,")
-        body = f"{re.sub(r'[!?.…]+$', '', rest)} {' '.join(lead.group(0).split())}{rest[-1]}"
+        stop = rest[-1] if rest[-1] in ".!?…" else ""  # a sentence may end without one
+        body = f"{re.sub(r'[!?.…]+$', '', rest)} {' '.join(lead.group(0).split())}{stop}"
         body = body if body[-1] in ".!?" else body[:-1].rstrip() + body[-1]
     end = "" if body[-1] in ".!?" else "."
     body = re.sub(r"[!?.…]+$", ".", body + end)

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from memlab.llm.offline.text import (
     FUTURE_RE,
+    fold_case,
 )
 from memlab.llm.offline.values import (
     ReadContext,
@@ -69,7 +70,7 @@ def _pref_items(raw: str) -> list[str]:
 
 
 def _preference(m: re.Match[str], ctx: ReadContext, *, positive: bool) -> list[Slot]:
-    predicate = m.group("pred").lower().split()
+    predicate = fold_case(m.group("pred")).split()
     verb = next((_PREF_VERBS[w] for w in predicate if w in _PREF_VERBS), None)
     verb = verb or next(
         (_PREF_VERBS[w.rstrip("s")] for w in predicate if w.rstrip("s") in _PREF_VERBS), None
@@ -93,7 +94,7 @@ def read_dislikes(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
 
 def read_favorite(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
     """A favourite thing of a category ("User's favorite band is Muse")."""
-    category = " ".join(m.group("cat").lower().split())
+    category = " ".join(fold_case(m.group("cat")).split())
     items = _pref_items(m.group("v"))
     if not items or not slot_key(category):
         return []
@@ -114,7 +115,7 @@ def read_allergy(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
 
 def read_diet(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
     """The user's diet ("vegetarian", "gluten-free")."""
-    diet = " ".join(m.group("v").lower().split())
+    diet = " ".join(fold_case(m.group("v")).split())
     return [Slot("diet", diet, f"User is {diet}.")]
 
 
@@ -130,7 +131,7 @@ def _plan_slot(action: str, text: str) -> list[Slot]:
 def read_plan(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
     """A plan said with "to" ("User plans to visit Kyoto")."""
     action = _plan_words(m.group("v"))
-    verb = m.group("pred").lower().split()[-1]
+    verb = fold_case(m.group("pred")).split()[-1]
     verb = {"planning": "plans", "plan": "plans", "intending": "intends", "intend": "intends",
             "hoping": "hopes", "hope": "hopes", "aiming": "aims", "aim": "aims",
             "preparing": "plans", "want": "wants"}.get(verb, verb)  # fmt: skip
@@ -143,7 +144,7 @@ def read_planned_thing(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
     action = _plan_words(m.group("v"))
     if len(action.split()) < 2:
         return []
-    return _plan_slot(f"plan {action}", f"User is {m.group('act').lower()} {action}.")
+    return _plan_slot(f"plan {action}", f"User is {fold_case(m.group('act'))} {action}.")
 
 
 def read_considering(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
@@ -181,11 +182,18 @@ def read_will(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
 
 def read_progressive(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
     """A plan in the progressive ("User is flying to Rome next week"), when it says when."""
-    if m.group("ing").lower() in {"going", "planning", "thinking", "hoping", "living", "working"}:
+    if fold_case(m.group("ing")) in {
+        "going",
+        "planning",
+        "thinking",
+        "hoping",
+        "living",
+        "working",
+    }:
         return []
     if not FUTURE_RE.search(ctx.clause):
         return []
-    action = f"{m.group('ing').lower()} {_plan_words(m.group('v'))}".strip()
+    action = f"{fold_case(m.group('ing'))} {_plan_words(m.group('v'))}".strip()
     return _plan_slot(action, f"User is {action}.")
 
 

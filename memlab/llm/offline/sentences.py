@@ -25,7 +25,7 @@ from memlab.llm.offline.clauses import (
     is_caseless,
     rewrite_to_user,
 )
-from memlab.llm.offline.dates import RESOLVED_RE, resolve_dates
+from memlab.llm.offline.dates import resolve_dates, strip_dates
 from memlab.llm.offline.fallback import LIGHT_STEMS, Unparsed, continues, unparsed
 from memlab.llm.offline.table import (
     clause_slots,
@@ -97,7 +97,7 @@ def _uncovered(sentence: str, slots: Sequence[Slot]) -> bool:
         covered |= _COVERED.get(slot.attribute.partition(":")[0], frozenset())
     # A date alone is not news enough for a second memory: plans, events and engagements
     # carry it in their own text (`_dated`).
-    words = content_stems(DATE_RE.sub(" ", RESOLVED_RE.sub(" ", sentence)))
+    words = content_stems(strip_dates(sentence))
     return any(s not in covered and s not in LIGHT_STEMS for s in words)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from memlab.llm.offline.text import fold_case
 from memlab.llm.offline.values import (
     ReadContext,
     Slot,
@@ -161,7 +162,7 @@ def read_field(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
 
 def read_partner_status(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
     """Married, engaged, single, ... and the partner's name when said."""
-    status = m.group("st").lower()
+    status = fold_case(m.group("st"))
     name = person_name(words_until_stop(optional_group(m, "v"), PLACE_STOPS), ctx, explicit=True)
     if name:
         return [Slot("partner", name, f"User is {status} to {name}.")]
@@ -170,7 +171,7 @@ def read_partner_status(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
 
 def read_partner(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
     """The user's partner ("User's wife is Lena"), named or not."""
-    rel = m.group("rel").lower()
+    rel = fold_case(m.group("rel"))
     name = person_name(
         words_until_stop(optional_group(m, "v"), PLACE_STOPS),
         ctx,
@@ -189,7 +190,7 @@ def read_family(m: re.Match[str], ctx: ReadContext, *, has: bool = False) -> lis
         ctx: How the clause is read.
         has: The clause says the user has the relative, so a nameless one counts too.
     """
-    rel = FAMILY[m.group("rel").lower()]
+    rel = FAMILY[fold_case(m.group("rel"))]
     name = person_name(
         words_until_stop(optional_group(m, "v"), PLACE_STOPS),
         ctx,
@@ -211,7 +212,7 @@ def read_family_has(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
 
 def read_children(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
     """How many children the user has ("User has two kids")."""
-    count, kids = m.group("n").lower(), m.group("rel").lower()
+    count, kids = fold_case(m.group("n")), fold_case(m.group("rel"))
     return [Slot("family:children", count, f"User has {count} {kids}.")]
 
 
@@ -221,7 +222,7 @@ _NTH = {"second": "two", "third": "three", "fourth": "four", "fifth": "five", "s
 def read_nth_child(m: re.Match[str], ctx: ReadContext) -> list[Slot]:
     """A child born that sets the count ("User's third child was born" -> three)."""
     # "Our third child was born": the count of children changes.
-    count = _NTH[m.group("n").lower()]
+    count = _NTH[fold_case(m.group("n"))]
     return [Slot("family:children", count, f"User has {count} children.")]
 
 
@@ -233,9 +234,9 @@ def read_pet(m: re.Match[str], ctx: ReadContext, *, own: bool = False) -> list[S
         ctx: How the clause is read.
         own: The clause only mentions the pet ("User's dog barks"): kept only with a name.
     """
-    said = m.group("sp").lower()
+    said = fold_case(m.group("sp"))
     species = SPECIES[said]
-    count = optional_group(m, "n").lower()
+    count = fold_case(optional_group(m, "n"))
     plural_said = said.endswith("s") and species != said
     if count not in {"", "a", "an", "one", "another", "some"} or plural_said:
         plural = said if said.endswith("s") else said + "s"

@@ -15,6 +15,7 @@ from memlab.llm.offline.extract import Fact, extract_facts
 from memlab.llm.offline.text import (
     DATE_RE,
     content_stems,
+    may_say_date,
     normalize_answer,
     split_sentences,
 )
@@ -55,7 +56,8 @@ def _salience(item: _Sentence, idf: dict[str, float], top: float) -> float:
     counts = Counter(item.stems)
     weight = sum(n * idf[s] for s, n in counts.items()) / math.sqrt(len(item.stems)) / top
     weight += 4.0 + 0.5 * (len(item.facts) - 1) if item.facts else 0.0
-    weight += 1.0 if DATE_RE.search(item.body) or re.search(r"\d", item.body) else 0.0
+    dated = may_say_date(item.body) and (DATE_RE.search(item.body) or re.search(r"\d", item.body))
+    weight += 1.0 if dated else 0.0
     weight += min(1.0, 0.5 * len(_names(item.body)))
     if item.body.rstrip().endswith("?"):
         weight *= 0.3  # questions ask for information, they rarely carry it
@@ -64,6 +66,9 @@ def _salience(item: _Sentence, idf: dict[str, float], top: float) -> float:
     if len(set(item.stems)) < 3 and not item.facts:
         weight *= 0.3
     return weight * (0.6 if item.role == "assistant" else 1.0)
+
+
+_NO_FACT_MAX = 3.0 + 1e-9  # the most a sentence without facts scores, with rounding room
 
 
 def _names(text: str) -> list[str]:
@@ -143,11 +148,16 @@ def summarize(
         ),
         default=1.0,
     )
+
     # Previous sentences already had their chance; what is new wins close calls.
-    scores = [
-        _salience(item, idf, top or 1.0) * (0.8 if item.text in from_before else 1.0)
-        for item in kept
-    ]
+    def score(item: _Sentence) -> float:
+        return _salience(item, idf, top or 1.0) * (0.8 if item.text in from_before else 1.0)
+
+    # A sentence without facts scores at most 3 (TF-IDF weight up to 1, a date, names); when
+    # enough sentences with facts score more, the others cannot be chosen and are not scored.
+    scores = [score(item) if item.facts else 0.0 for item in kept]
+    if sum(x > _NO_FACT_MAX for x in scores) < max_sentences:
+        scores = [x if item.facts else score(item) for x, item in zip(scores, kept, strict=True)]
     ranked = sorted(range(len(kept)), key=lambda i: (-scores[i], i))
     chosen = sorted(i for i in ranked[:max_sentences] if scores[i] > 0)
     summary = " ".join(kept[i].text for i in chosen)

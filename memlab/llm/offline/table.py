@@ -55,6 +55,8 @@ from memlab.llm.offline.slots import (
 )
 from memlab.llm.offline.text import (
     DATE_RE,
+    fold_case,
+    may_say_date,
     tokenize_words,
 )
 from memlab.llm.offline.values import (
@@ -110,17 +112,23 @@ class Rule:
     mode: _Mode
 
 
+_STRICT_PREFIX: dict[_Mode, str] = {
+    "subject": rf"\bUser(?:\s+{ADVERBS})*\s+",
+    "possessive": r"\bUser's\s+",
+    "floating": r"(?<![\w'])",
+}
+_LOOSE_PREFIX: dict[_Mode, str] = {
+    "subject": r"(?<![\w'])",
+    "possessive": r"(?:(?<![\w'])[\w]+'s\s+|\b(?:my|your|our)\s+|^\s*)",
+    "floating": r"(?<![\w'])",
+}
+
+
 def _rule(mode: _Mode, body: str, handle: SlotHandler, *, loose: bool = True) -> Rule:
-    prefix = {
-        "subject": (rf"\bUser(?:\s+{ADVERBS})*\s+", r"(?<![\w'])"),
-        "possessive": (
-            r"\bUser's\s+",
-            r"(?:(?<![\w'])[\w]+'s\s+|\b(?:my|your|our)\s+|^\s*)",
-        ),
-        "floating": (r"(?<![\w'])", r"(?<![\w'])"),
-    }[mode]
-    strict = re.compile(prefix[0] + body, re.I)
-    return Rule(strict, re.compile(prefix[1] + body, re.I) if loose else None, handle, mode)
+    strict = re.compile(_STRICT_PREFIX[mode] + body, re.I)
+    return Rule(
+        strict, re.compile(_LOOSE_PREFIX[mode] + body, re.I) if loose else None, handle, mode
+    )
 
 
 _V = r"\s+(?P<v>.+)"
@@ -263,22 +271,44 @@ def apply_rules(rules: Sequence[Rule], text: str, ctx: ReadContext) -> list[Slot
     names one fact.
     """
     out: list[Slot] = []
-    # A strict subject or possessive pattern starts with "User": trying it only where the
-    # text says "User" finds the same matches as scanning the whole text, for less.
-    starts = None if ctx.loose else [m.start() for m in _USER_AT.finditer(text)]
-    for rule in rules:
+    # A strict subject or possessive pattern starts with "User" (then a space, or "'s"):
+    # trying it only there finds the same matches as scanning the whole text, for less; and
+    # when no rule of a mode matches at any of those places (one search of all of them at
+    # once, `_gate`), none of its rules is tried.
+    starts: dict[_Mode, list[int]] | None = None
+    tried = rules
+    if not ctx.loose:
+        gate, subsets = _gate(rules)
+        starts = {}
+        for mode, finder in _STARTS.items():
+            found_at = [m.start() for m in finder.finditer(text)]
+            any_rule = gate.get(mode)
+            if any_rule is not None and not any(any_rule.match(text, i) for i in found_at):
+                found_at = []
+            starts[mode] = found_at
+        tried = subsets[bool(starts["subject"]), bool(starts["possessive"])]
+    has_subject: bool | None = None
+    for rule in tried:
         pattern = rule.loose if ctx.loose else rule.strict
-        if pattern is None or (
-            rule.mode == "floating" and not (ctx.loose or _SUBJECT.search(text))
-        ):
+        if pattern is None:
             continue
+        if rule.mode == "floating" and not ctx.loose:
+            if has_subject is None:
+                has_subject = _SUBJECT.search(text) is not None
+            if not has_subject:
+                continue
         found: Iterable[re.Match[str] | None]
         if starts is None or rule.mode == "floating":
             found = pattern.finditer(text)
-        elif len(starts) == 1:
-            found = (pattern.match(text, starts[0]),)
         else:
-            found = _matches_at(pattern, text, starts)
+            places = starts[rule.mode]
+            if not places:
+                continue
+            found = (
+                (pattern.match(text, places[0]),)
+                if len(places) == 1
+                else _matches_at(pattern, text, places)
+            )
         for match in found:
             if match is None:
                 break
@@ -290,7 +320,48 @@ def apply_rules(rules: Sequence[Rule], text: str, ctx: ReadContext) -> list[Slot
     return out
 
 
-_USER_AT = re.compile(r"\buser", re.I)
+# Where a strict pattern of each mode can start: "User" and a space, or "User's" and one.
+_STARTS: dict[_Mode, re.Pattern[str]] = {
+    "subject": re.compile(r"\buser(?=\s)", re.I),
+    "possessive": re.compile(r"\buser's\s", re.I),
+}
+_Gate = tuple[dict[_Mode, re.Pattern[str]], dict[tuple[bool, bool], list[Rule]]]
+_GATES: dict[int, tuple[Sequence[Rule], _Gate]] = {}
+
+
+def _gate(rules: Sequence[Rule]) -> _Gate:
+    """The gate patterns of `rules`, and the rules left to try.
+
+    Per mode, one pattern matches where any strict rule of that mode would; the rules left
+    are keyed by whether a subject rule and a possessive rule may match.
+    """
+    cached = _GATES.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    gate: dict[_Mode, re.Pattern[str]] = {}
+    for mode in _STARTS:
+        prefix = _STRICT_PREFIX[mode]
+        # Group names would clash between rules; the gate only says whether one matches.
+        bodies = [
+            "(?:" + re.sub(r"\(\?P<\w+>", "(?:", r.strict.pattern[len(prefix) :]) + ")"
+            for r in rules
+            if r.mode == mode
+        ]
+        if bodies:
+            gate[mode] = re.compile(prefix + "(?:" + "|".join(bodies) + ")", re.I)
+    subsets = {
+        (subject, possessive): [
+            r
+            for r in rules
+            if r.mode == "floating"
+            or (r.mode == "subject" and subject)
+            or (r.mode == "possessive" and possessive)
+        ]
+        for subject in (False, True)
+        for possessive in (False, True)
+    }
+    _GATES[id(rules)] = (rules, (gate, subsets))
+    return gate, subsets
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, starts: Sequence[int]) -> list[re.Match[str]]:
@@ -314,6 +385,8 @@ When = str | None | Callable[[], str | None]
 
 def date_of(text: str) -> str | None:
     """The first past or present date said in `text` ("last tuesday"), lowercased; None for none."""
+    if not may_say_date(text):
+        return None
     for match in DATE_RE.finditer(text):
         date = " ".join(match.group(0).split())
         if not re.match(r"(?:next|tomorrow|tonight|in\s+\d|in\s+an?\s)", date, re.I):
@@ -328,9 +401,9 @@ def event_slots(text: str, ctx: ReadContext, date: When) -> list[Slot]:
     `date` may be a function that finds it: it is called only for a past-tense clause.
     """
     match = (_EVENT_LOOSE if ctx.loose else _EVENT).search(text)
-    while match and ctx.loose and not is_past_tense(match.group("verb").lower()):
+    while match and ctx.loose and not is_past_tense(fold_case(match.group("verb"))):
         match = _EVENT_LOOSE.search(text, match.end("verb"))
-    if not match or not is_past_tense(match.group("verb").lower()):
+    if not match or not is_past_tense(fold_case(match.group("verb"))):
         return []
     date = date() if callable(date) else date
     if not date:

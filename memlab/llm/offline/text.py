@@ -17,6 +17,9 @@ __all__ = [
     "FUTURE_RE",
     "STOPWORDS",
     "content_stems",
+    "fold_case",
+    "fold_letters",
+    "may_say_date",
     "normalize_answer",
     "split_sentences",
     "stem_word",
@@ -73,6 +76,24 @@ DATE_RE = re.compile(
 )
 """A date or time expression: absolute ("12 May 2023", "in 2019") or relative ("last Tuesday")."""
 
+# Every match of `DATE_RE` holds a digit or one of these (month names start with their three
+# letters, weekdays and "yesterday" end in "day", "tonight" ends in "night").
+_DATE_HINTS = re.compile(
+    "day|night|tomorrow|ago|week|month|year|spring|summer|autumn|fall|winter|morning"
+    "|afternoon|evening|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
+)
+_DIGIT = re.compile(r"\d")
+
+
+def may_say_date(text: str) -> bool:
+    """False when `DATE_RE` cannot match `text`: a check ten times cheaper than the search.
+
+    Most sentences name no date, and `DATE_RE` (a long case-insensitive alternation) costs
+    tens of microseconds per sentence; callers search or cut dates only when this is True.
+    """
+    return _DIGIT.search(text) is not None or _DATE_HINTS.search(fold_case(text)) is not None
+
+
 FUTURE_RE = re.compile(
     rf"\b(?:next\s+(?:week(?:end)?|month|year|{_SEASON}|{_WEEKDAY}|{_MONTH})"
     r"|tomorrow|tonight|soon|later\s+(?:today|this\s+\w+)|someday|one\s+day"
@@ -89,8 +110,34 @@ _ABBREVIATIONS = word_set(
 _BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)(?:\s+|$)|\s*\n+\s*")
 
 
+# The letters outside ASCII that a case-insensitive pattern matches as ASCII ones: the long s
+# and the Kelvin sign, and both Turkish i's ("İ".lower() is two characters). A rule that
+# matched "ſpring" or "thİrd" must look up "spring" and "third", not what `str.lower` gives.
+_REGEX_FOLDS = str.maketrans({"ſ": "s", "\u212a": "k", "İ": "i", "ı": "i"})
+
+
+def fold_letters(text: str) -> str:
+    """`text` with the non-ASCII letters `re.I` matches as ASCII ones written as those.
+
+    Same length as `text`, so positions found in one hold in the other; any other character
+    (ß, accents, combining marks, emoji) is left as it is.
+    """
+    return text if text.isascii() else text.translate(_REGEX_FOLDS)
+
+
+def fold_case(text: str) -> str:
+    """Lowercase `text` as the rules' case-insensitive patterns read it, for word-list lookups.
+
+    `str.lower` alone turns what a pattern read as "sister" into "ſister" and "third" into
+    "thi̇rd" (a dotted i of two characters): keys no word list holds.
+    """
+    return text.lower() if text.isascii() else text.translate(_REGEX_FOLDS).lower()
+
+
 def tokenize_words(text: str) -> list[str]:
     """Lowercased words of `text` (any script), apostrophes kept inside words ("don't").
+
+    Lowercased as the rules' patterns read (`fold_case`), so "ſister" is the word "sister".
 
     Args:
         text: Any text.
@@ -98,7 +145,7 @@ def tokenize_words(text: str) -> list[str]:
     Returns:
         The words in order; punctuation and whitespace are dropped.
     """
-    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    return [w.replace("’", "'") for w in _WORD.findall(fold_case(text))]
 
 
 def _is_consonant(word: str, i: int) -> bool:
