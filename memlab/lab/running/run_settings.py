@@ -40,7 +40,8 @@ class ExecutionSpec(BaseModel):
     scheduler: str | None = None
     """The address of a running Dask scheduler, e.g. `tcp://127.0.0.1:8786` (`dask` only)."""
     chunk_units: int | None = Field(default=None, ge=1)
-    """Units per shard (a worker's DuckDB file); None: about three shards per worker."""
+    """Units per shard (a worker's DuckDB file); None: each chunk is half of the units left
+    divided by the workers, longest units first, so chunks shrink towards the end."""
     shard_dir: str | None = None
     """Where workers write their shards (a directory every worker and the driver can reach);
     None: `<results file>.shards` beside the results file."""

@@ -37,7 +37,15 @@ from typing import Any, Protocol
 from memlab.errors import MemlabError
 from memlab.lab.running.experiment import Experiment
 
-__all__ = ["Executor", "ShardFn", "ShardJob", "ShardReport", "WorkerLost", "translate_lost"]
+__all__ = [
+    "Executor",
+    "ShardFn",
+    "ShardJob",
+    "ShardReport",
+    "ShardTimings",
+    "WorkerLost",
+    "translate_lost",
+]
 
 
 class WorkerLost(MemlabError):
@@ -69,6 +77,31 @@ class ShardJob:
 
 
 @dataclass(frozen=True)
+class ShardTimings:
+    """Where a worker's time went on one job: what a speed-up is lost to, per job.
+
+    Times are epoch seconds of the worker's clock; durations are wall seconds unless named CPU.
+    """
+
+    worker_started_at: float
+    """When the worker process started (its first job's start when the engine does not say)."""
+    started_at: float
+    """When the job started in the worker."""
+    ended_at: float
+    """When the job's shard was closed and its report was ready."""
+    open_s: float
+    """Making the shard: dataset and plans, the file and its tables, the models and cache."""
+    units_s: float
+    """Replaying and committing the units."""
+    close_s: float
+    """Closing the shard (DuckDB's checkpoint writes it out)."""
+    cpu_s: float
+    """CPU seconds of the worker process during the job (all its threads)."""
+    boot_cpu_s: float
+    """CPU seconds of the worker process before its first job (start-up and imports)."""
+
+
+@dataclass(frozen=True)
 class ShardReport:
     """What a worker returns: where its shard is and which units it committed there."""
 
@@ -78,6 +111,8 @@ class ShardReport:
     """Units committed in this job's shards (this attempt's and dead attempts')."""
     worker: str
     """Host and process id of the worker."""
+    timings: ShardTimings | None = None
+    """Where the worker's time went (None from a worker that does not measure)."""
 
 
 ShardFn = Callable[[ShardJob], ShardReport]

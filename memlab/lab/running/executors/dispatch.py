@@ -29,19 +29,29 @@ def resolve_execution(
 ) -> ExecutionSpec | Executor:
     """What runs the units: `executor` when given, else the experiment's `[execution]`.
 
+    For `processes`, this also starts the fork server its workers will fork from, so that its
+    imports (memlab, litellm: seconds of CPU) overlap the caller's set-up instead of
+    delaying the first unit.
+
     Raises:
         ConfigError: `executor` names no known executor.
     """
     if executor is None:
-        return experiment.execution
-    if isinstance(executor, str):
+        resolved: ExecutionSpec | Executor = experiment.execution
+    elif isinstance(executor, str):
         if executor not in EXECUTORS:
             raise ConfigError(
                 f"unknown executor {executor!r}; known: {', '.join(EXECUTORS)} (or pass an "
                 "Executor object)"
             )
-        return ExecutionSpec.model_validate({"executor": executor})
-    return executor
+        resolved = ExecutionSpec.model_validate({"executor": executor})
+    else:
+        resolved = executor
+    if isinstance(resolved, ExecutionSpec) and resolved.executor == "processes":
+        from memlab.lab.running.executors.processes import start_fork_server
+
+        start_fork_server()
+    return resolved
 
 
 def shard_dir_of(store: DuckDbMemoryDb, execution: ExecutionSpec | Executor) -> Path:

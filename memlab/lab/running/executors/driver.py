@@ -5,11 +5,17 @@ file's response cache for the workers, keeps at most `executor.slots()` jobs in 
 merges each job's shards as the job ends (so progress, resume and the report see units as
 they finish), re-submits the unfinished units of a job whose worker died, and starts no job
 once the run budget is reached. Everything committed stays whatever stops the run.
+
+Units are dealt out longest first, in chunks cut when a worker frees up, each a share of what
+is left (guided self-scheduling): early chunks are large (few shards to make and merge), the
+last ones a unit or two, so no worker idles long at the end while another finishes a big
+chunk. A finished job's worker gets its next job before the driver merges the shard.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, replace
@@ -55,9 +61,34 @@ def _snapshot_cache(db: DuckDbMemoryDb, shard_dir: Path, tag: str) -> str | None
     return str(path)
 
 
-def _chunks(plans: Sequence[UnitPlan], size: int) -> list[tuple[str, ...]]:
-    ids = [p.unit_id for p in plans]
-    return [tuple(ids[i : i + size]) for i in range(0, len(ids), size)]
+def _work(plan: UnitPlan) -> tuple[int, int]:
+    # Extraction reads every turn; recall runs once per probe and grid cell.
+    conversation = plan.conversation
+    return conversation.turn_count(), len(conversation.probes) * len(plan.recalls)
+
+
+class _Chunks:
+    """Unit ids, longest first, cut into chunks as workers free up (see the module doc)."""
+
+    def __init__(self, plans: Sequence[UnitPlan], *, slots: int, fixed: int | None) -> None:
+        ordered = sorted(plans, key=_work, reverse=True)  # stable: ties keep plan order
+        self._ids = deque(p.unit_id for p in ordered)
+        self._slots = slots
+        self._fixed = fixed
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def take(self) -> tuple[str, ...]:
+        """The next chunk (empty when every unit was dealt)."""
+        size = self._fixed or max(1, math.ceil(len(self._ids) / (2 * self._slots)))
+        return tuple(self._ids.popleft() for _ in range(min(size, len(self._ids))))
+
+    def clear(self) -> int:
+        """Deal no more units; how many were left."""
+        left = len(self._ids)
+        self._ids.clear()
+        return left
 
 
 def run_on_executor(
@@ -82,7 +113,6 @@ def run_on_executor(
     settings.shard_dir.mkdir(parents=True, exist_ok=True)
     snapshot = _snapshot_cache(db, settings.shard_dir, run_tag)
     slots = max(executor.slots(), 1)
-    size = settings.chunk_units or max(1, math.ceil(len(plans) / (3 * slots)))
     base = ShardJob(
         job_id="",
         experiment=settings.experiment,
@@ -94,12 +124,25 @@ def run_on_executor(
         concurrency=settings.concurrency,
         cache_from=settings.cache_from,
     )
-    queue = [
-        replace(base, job_id=f"{run_tag}-{n:04d}", unit_ids=ids)
-        for n, ids in enumerate(_chunks(plans, size))
-    ]
-    queue.reverse()  # popped from the end: jobs start in plan order
+    chunks = _Chunks(plans, slots=slots, fixed=settings.chunk_units)
     pending: dict[Future[ShardReport], tuple[ShardJob, int]] = {}
+    failure: BaseException | None = None
+    jobs = 0
+
+    def fill() -> None:
+        nonlocal jobs
+        while chunks and len(pending) < slots and failure is None:
+            if guard.reached():
+                guard.skipped += chunks.clear()
+                return
+            job = replace(
+                base,
+                job_id=f"{run_tag}-{jobs:04d}",
+                unit_ids=chunks.take(),
+                budget_left=guard.left(),
+            )
+            jobs += 1
+            pending[executor.submit(run_shard, job)] = (job, 1)
 
     def merge_job(job: ShardJob) -> set[str]:
         done: set[str] = set()
@@ -111,21 +154,16 @@ def run_on_executor(
                 on_merged(merged)
         return done
 
-    failure: BaseException | None = None
     try:
-        while queue or pending:
-            while queue and len(pending) < slots and failure is None:
-                if guard.reached():
-                    guard.skipped += sum(len(j.unit_ids) for j in queue)
-                    queue.clear()
-                    break
-                job = replace(queue.pop(), budget_left=guard.left())
-                pending[executor.submit(run_shard, job)] = (job, 1)
+        while True:
+            fill()
             if not pending:
                 break
             finished, _ = wait(list(pending), return_when=FIRST_COMPLETED)
-            for future in finished:
-                job, attempt = pending.pop(future)
+            ended = [(future, *pending.pop(future)) for future in finished]
+            if not guard.limited and all(f.exception() is None for f in finished):
+                fill()  # the freed worker starts its next job while the driver merges
+            for future, job, attempt in ended:
                 done = merge_job(job)
                 error = future.exception()
                 left = tuple(u for u in job.unit_ids if u not in done)
@@ -136,7 +174,7 @@ def run_on_executor(
                     pending[executor.submit(run_shard, retry)] = (retry, attempt + 1)
                 elif failure is None:
                     failure = error
-                    queue.clear()
+                    chunks.clear()
     finally:
         for future in pending:
             future.cancel()

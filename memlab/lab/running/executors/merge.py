@@ -11,7 +11,11 @@ cache entries the worker added. Merging attaches the shard read-only and, in one
   left out, as a local replay discards them;
 - upserts ledger rows by call id; calls of units that did not commit keep their place in
   the ledger (they were paid for) under `superseded-<shard>:<id>`, as `leftovers` renames a
-  local run's; the cache and embeddings keep the first entry per key.
+  local run's; the cache, its provenance (`llm_cache_provenance`, entries a worker took from
+  `--cache-from`) and embeddings keep the first entry per key.
+
+Every statement works on whole tables of the shard (no statement per unit), so a merge costs
+a fixed dozen statements plus what its rows take to copy.
 
 Only then is the shard file deleted: a driver killed between the two merges it again, to the
 same rows. A shard that cannot be read (a worker still holds it) is left for a later merge.
@@ -29,14 +33,16 @@ from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.lab.running.leftovers import SUPERSEDED
 from memlab.lab.running.probe_rows import ProbeRow
 from memlab.lab.running.rows import ControlRow, UnitRow
-from memlab.lab.running.tables import delete_unit, lab_cursor
+from memlab.lab.running.tables import lab_cursor
+from memlab.llm.cache_provenance import migrate_cache_provenance
 
 __all__ = ["MergedShard", "MergedUnit", "merge_shard", "shard_files"]
 
 _ALIAS = "memlab_shard"
 _LAB = (UnitRow.TABLE, ProbeRow.TABLE, ControlRow.TABLE)
 _BY_USER = ("memories", "memory_events", "runs", "messages", "summaries")
-_FIRST_WINS = ("llm_cache", "embeddings")
+_PROVENANCE = "llm_cache_provenance"
+_FIRST_WINS = ("llm_cache", "embeddings", _PROVENANCE)
 
 
 @dataclass(frozen=True)
@@ -81,15 +87,12 @@ def merge_shard(db: DuckDbMemoryDb, shard: Path) -> MergedShard | None:
     except duckdb.Error:
         return None  # held by a live worker, or torn before its first checkpoint
     try:
-        tables = {
-            r[0]
-            for r in cur.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [_ALIAS]
-            ).fetchall()
-        }
+        tables = _shard_columns(cur)
         if UnitRow.TABLE not in tables:
             merged = MergedShard()  # the worker died before it made its tables
         else:
+            if _PROVENANCE in tables:  # the results file gets the table before the transaction
+                migrate_cache_provenance(cur, path=str(db.path))
             with db.transaction() as tx:
                 merged = _merge(tx, tables, tag=hashlib.sha256(shard.name.encode()).hexdigest())
     finally:
@@ -99,44 +102,53 @@ def merge_shard(db: DuckDbMemoryDb, shard: Path) -> MergedShard | None:
     return merged
 
 
-def _columns(cur: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+def _shard_columns(cur: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The shard's tables and their columns, in order, in one catalog query."""
     rows = cur.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND table_name = ?"
-        " ORDER BY column_index",
-        [_ALIAS, table],
+        "SELECT table_name, list(column_name ORDER BY column_index) FROM duckdb_columns()"
+        " WHERE database_name = ? GROUP BY table_name",
+        [_ALIAS],
     ).fetchall()
-    return [r[0] for r in rows if r[0] != "seq"]  # the results file numbers its own rows
+    # The results file numbers its own rows: `seq` is never copied.
+    return {table: [c for c in columns if c != "seq"] for table, columns in rows}
 
 
-def _merge(cur: duckdb.DuckDBPyConnection, tables: set[str], *, tag: str) -> MergedShard:
+def _merge(
+    cur: duckdb.DuckDBPyConnection, tables: dict[str, list[str]], *, tag: str
+) -> MergedShard:
     units = cur.execute(
         f"SELECT experiment_id, unit_id, status, health, error, n_probes, namespaces"
         f" FROM {_ALIAS}.{UnitRow.TABLE} ORDER BY unit_id"
     ).fetchall()
-    for experiment_id, unit_id, *_ in units:
-        delete_unit(cur, experiment_id, unit_id)
+    # The shard's units replace whatever the file holds of them: their lab rows, and the
+    # attribution of their ledger rows (the shard's own calls are upserted below).
+    same_unit = "t.experiment_id = s.experiment_id AND t.unit_id = s.unit_id"
     for table in _LAB:
-        cols = ", ".join(_columns(cur, table))
+        cur.execute(f"DELETE FROM {table} t USING {_ALIAS}.{UnitRow.TABLE} s WHERE {same_unit}")
+    cur.execute(
+        "UPDATE llm_calls t SET experiment_id = NULL, variant_id = NULL, unit_id = NULL,"
+        f" stage = NULL FROM {_ALIAS}.{UnitRow.TABLE} s WHERE {same_unit}"
+    )
+    for table in _LAB:
+        cols = ", ".join(tables[table])
         cur.execute(f"INSERT INTO {table} BY NAME SELECT {cols} FROM {_ALIAS}.{table}")
     users = sorted({u for row in units for u in row[6] or []})
     for table in _BY_USER:
         if table not in tables:
             continue
-        names = _columns(cur, table)
         order = " ORDER BY seq" if table in ("memories", "memory_events", "runs") else ""
         cur.execute(f"DELETE FROM {table} WHERE list_contains($users, user_id)", {"users": users})
         cur.execute(
-            f"INSERT INTO {table} BY NAME SELECT {', '.join(names)} FROM {_ALIAS}.{table}"
+            f"INSERT INTO {table} BY NAME SELECT {', '.join(tables[table])} FROM {_ALIAS}.{table}"
             f" WHERE list_contains($users, user_id){order}",
             {"users": users},
         )
-    calls = _columns(cur, "llm_calls")
     renamed = ", ".join(
         "CASE WHEN experiment_id IS NULL AND starts_with(call_id, 'lab/')"
         " THEN $tag || call_id ELSE call_id END AS call_id"
         if c == "call_id"
         else c
-        for c in calls
+        for c in tables["llm_calls"]
     )
     cur.execute(
         f"INSERT OR REPLACE INTO llm_calls BY NAME SELECT {renamed} FROM {_ALIAS}.llm_calls",
@@ -144,10 +156,9 @@ def _merge(cur: duckdb.DuckDBPyConnection, tables: set[str], *, tag: str) -> Mer
     )
     for table in _FIRST_WINS:
         if table in tables:
-            cols = ", ".join(_columns(cur, table))
             cur.execute(
-                f"INSERT INTO {table} BY NAME SELECT {cols} FROM {_ALIAS}.{table}"
-                " ON CONFLICT DO NOTHING"
+                f"INSERT INTO {table} BY NAME SELECT {', '.join(tables[table])}"
+                f" FROM {_ALIAS}.{table} ON CONFLICT DO NOTHING"
             )
     merged = MergedShard(
         units=[MergedUnit(r[1], r[2], r[3], r[4], r[5]) for r in units],

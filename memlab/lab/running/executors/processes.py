@@ -1,10 +1,12 @@
 """`processes`: worker processes on this machine, each replaying its shard jobs.
 
-Workers start from a fork server that has imported memlab once, so a worker costs a fork, not
-a fresh interpreter importing litellm. When a worker dies, Python's pool fails every job it
-holds (`BrokenProcessPool`) and cannot be used again: each of those jobs fails with
-`WorkerLost` (what its units committed is in their shards and kept) and the next submit
-starts a new pool.
+Workers start from a fork server that has imported memlab and litellm once
+(`memlab.lab.running.executors.preload`), so a worker costs a fork, not a fresh interpreter
+importing litellm; `start_fork_server` starts it early (the runner's `resolve_execution` does),
+so its imports overlap the driver's own set-up. When a worker dies, Python's pool fails every
+job it holds (`BrokenProcessPool`) and cannot be used again: each of those jobs fails with
+`WorkerLost` (what its units committed is in their shards and kept) and the next submit starts
+a new pool.
 """
 
 from __future__ import annotations
@@ -13,12 +15,23 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import forkserver
 
 from memlab.lab.running.executors.base import ShardFn, ShardJob, ShardReport, translate_lost
+from memlab.lab.running.executors.worker import mark_worker_start
 
-__all__ = ["ProcessesExecutor"]
+__all__ = ["ProcessesExecutor", "start_fork_server"]
 
-_PRELOAD = ["memlab.lab.running.executors.worker"]
+_PRELOAD = ["memlab.lab.running.executors.preload"]
+
+
+def start_fork_server() -> None:
+    """Start the fork server workers fork from, if it is not running; returns at once.
+
+    The server imports memlab and litellm in its own process while the caller goes on.
+    """
+    multiprocessing.get_context("forkserver").set_forkserver_preload(_PRELOAD)
+    forkserver.ensure_running()
 
 
 class ProcessesExecutor:
@@ -32,8 +45,8 @@ class ProcessesExecutor:
 
     def __init__(self, *, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
+        start_fork_server()
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(_PRELOAD)
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
 
@@ -45,7 +58,9 @@ class ProcessesExecutor:
         if self._pool is None or self._broken:
             if self._pool is not None:
                 self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=self._context)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=self._context, initializer=mark_worker_start
+            )
             self._broken = False
         return self._pool
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +23,28 @@ from memlab.db.duckdb_store import DuckDbMemoryDb
 from memlab.lab.data.dataset import Dataset
 from memlab.lab.running.api_keys import experiment_key, key_advice
 from memlab.lab.running.budget_guard import BudgetGuard
-from memlab.lab.running.executors.base import ShardJob, ShardReport
+from memlab.lab.running.executors.base import ShardJob, ShardReport, ShardTimings
 from memlab.lab.running.models import ReplayModels
 from memlab.lab.running.provenance import load_experiment_dataset
 from memlab.lab.running.rows import UnitRow
 from memlab.lab.running.tables import create_tables
+from memlab.lab.running.unit import UnitPlan
 from memlab.lab.running.unit_loop import run_units
 from memlab.llm.sync import run_sync
 from memlab.schema import new_id
 
-__all__ = ["committed_in", "job_shards", "run_shard"]
+__all__ = ["committed_in", "job_shards", "mark_worker_start", "run_shard"]
 
-# A worker runs many jobs of one experiment: its dataset and cache snapshot are read once.
-_DATASETS: dict[str, Dataset] = {}
+# A worker runs many jobs of one experiment: its dataset, plans and cache snapshot are read once.
+_PLANS: dict[str, tuple[Dataset, dict[str, UnitPlan]]] = {}
 _SNAPSHOTS: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
+# (epoch seconds the process started, CPU seconds it spent before its first job)
+_BOOT: list[float] = []
+
+
+def mark_worker_start() -> None:
+    """Note when this worker process started (a process pool's initializer)."""
+    _BOOT[:] = [time.time()]
 
 
 def job_shards(shard_dir: str | Path, job_id: str) -> list[Path]:
@@ -77,34 +86,20 @@ def run_shard(job: ShardJob) -> ShardReport:
         BudgetExceeded: a model's own budget is spent (what committed stays in the shard).
         ModelCallError: a model failed in a way the unit could not record as an error row.
     """
-    from memlab.lab.running.runner import plan_units  # the runner imports the executors
-
-    experiment = job.experiment
-    dataset = _DATASETS.get(job.experiment_id)
-    if dataset is None:
-        dataset = _DATASETS[job.experiment_id] = load_experiment_dataset(experiment)
-    wanted = set(job.unit_ids)
+    started_at, cpu_at, clock = time.time(), time.process_time(), time.perf_counter()
+    if len(_BOOT) < 2:  # this process's first job
+        _BOOT[:] = [_BOOT[0] if _BOOT else started_at, cpu_at]
+    plans_by_id = _plans(job)
     before: set[str] = set()
     for shard in job_shards(job.shard_dir, job.job_id):
         before |= committed_in(shard)
-    plans = [p for p in plan_units(experiment, dataset) if p.unit_id in wanted - before]
+    plans = [plans_by_id[u] for u in job.unit_ids if u not in before]
     path = Path(job.shard_dir) / f"{job.job_id}-{new_id()[:8]}.duckdb"
     committed: list[str] = []
     store = DuckDbMemoryDb(path, flush_interval_s=2.0)
     try:
-        create_tables(store)
-        models = ReplayModels(
-            store,
-            concurrency=job.concurrency,
-            max_cost_usd=experiment.max_cost_usd,
-            max_tokens=experiment.max_tokens,
-            api_base=experiment.api_base,
-            api_key=experiment_key(experiment),
-            key_advice=key_advice(experiment),
-            cache_from=job.cache_from,
-        )
-        if job.cache_snapshot is not None:
-            models.ledger.preload(_snapshot(job.cache_snapshot))
+        models = _models(store, job)
+        opened = time.perf_counter()
         run_sync(
             run_units(
                 store,
@@ -115,11 +110,52 @@ def run_shard(job: ShardJob) -> ShardReport:
                 guard=BudgetGuard(job.budget_left),
             )
         )
+        replayed = time.perf_counter()
     finally:
         store.close()
+    timings = ShardTimings(
+        worker_started_at=_BOOT[0],
+        started_at=started_at,
+        ended_at=time.time(),
+        open_s=opened - clock,
+        units_s=replayed - opened,
+        close_s=time.perf_counter() - replayed,
+        cpu_s=time.process_time() - cpu_at,
+        boot_cpu_s=_BOOT[1],
+    )
     return ShardReport(
         job_id=job.job_id,
         shard_path=str(path),
         unit_ids=tuple(sorted(before | set(committed))),
         worker=f"{socket.gethostname()}:{os.getpid()}",
+        timings=timings,
     )
+
+
+def _models(store: DuckDbMemoryDb, job: ShardJob) -> ReplayModels:
+    """The shard's tables, and the models of the job answering from the cache snapshot."""
+    experiment = job.experiment
+    create_tables(store)
+    models = ReplayModels(
+        store,
+        concurrency=job.concurrency,
+        max_cost_usd=experiment.max_cost_usd,
+        max_tokens=experiment.max_tokens,
+        api_base=experiment.api_base,
+        api_key=experiment_key(experiment),
+        key_advice=key_advice(experiment),
+        cache_from=job.cache_from,
+    )
+    if job.cache_snapshot is not None:
+        models.ledger.preload(_snapshot(job.cache_snapshot))
+    return models
+
+
+def _plans(job: ShardJob) -> dict[str, UnitPlan]:
+    from memlab.lab.running.runner import plan_units  # the runner imports the executors
+
+    if job.experiment_id not in _PLANS:
+        dataset = load_experiment_dataset(job.experiment)
+        plans = plan_units(job.experiment, dataset)
+        _PLANS[job.experiment_id] = (dataset, {p.unit_id: p for p in plans})
+    return _PLANS[job.experiment_id][1]
