@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,7 +21,7 @@ from memlab.memory_args import (
 )
 from memlab.memory_base import MemoryBase
 from memlab.schema import Message, Role, Run, SessionSummary
-from memlab.triggers import TriggerEvent
+from memlab.triggers import Never, TriggerEvent
 
 _ASSISTANT_ROLES = ("assistant",)
 
@@ -54,10 +55,9 @@ class RunsPart(MemoryBase):
         stored = run_arg(
             text_arg("session_id", session_id), run, uid, explicit_user=user_id is not None
         )
-        self.db.add_runs([stored])
         # The run is stored before anything that calls a model: a failed extraction or
         # summary raises, but never loses the run.
-        await self._after_runs(session_id, [stored], uid)
+        await self._store_runs(session_id, [stored], uid)
         await self._afire(session_id, uid, "run")
         return stored
 
@@ -78,15 +78,56 @@ class RunsPart(MemoryBase):
                 await self.aadd_run(session_id, run, user_id=uid)
             return
         if batch:
-            self.db.add_runs(batch)
-            await self._after_runs(session_id, batch, uid)
+            await self._store_runs(session_id, batch, uid)
 
-    async def _after_runs(self, session_id: str, runs: Sequence[Run], user_id: str) -> None:
+    async def aingest_sessions(
+        self, sessions: Sequence[tuple[str, Sequence[Run]]], *, user_id: str
+    ) -> None:
+        """Ingest and end several sessions in order, as `aingest` and `aend_session` each would.
+
+        When ending a session does nothing (verbatim or message memory, the `never` summary
+        trigger), nothing reads between the sessions, so all their runs and memories are
+        written in one transaction: same stored state, one write instead of one per session.
+        """
+        uid = self._uid(user_id)
+        batch = [
+            run_arg(text_arg("session_id", session_id), r, uid, explicit_user=True)
+            for session_id, runs in check_items("sessions", sessions, "a list of (id, runs)")
+            for r in check_items("runs", runs, "a list of Runs")
+        ]
+        ids = [m.memory_id for run in batch for m in verbatim_memories(run, uid)]
+        if not self.batches_sessions or len(set(ids)) != len(ids):
+            # A repeated turn is an update of the earlier session's memory: one by one.
+            for session_id, runs in sessions:
+                await self.aingest(session_id, runs, user_id=uid)
+                await self.aend_session(session_id, user_id=uid)
+            return
+        if batch:
+            await self._store_runs(batch[0].session_id, batch, uid)
+
+    @property
+    def batches_sessions(self) -> bool:
+        """True when `aingest_sessions` writes in one go: ingest and session ends only store.
+
+        That is verbatim or message memory with the `never` summary trigger: no model call
+        and no read of what was stored until the next recall.
+        """
+        return self.ingest in ("verbatim", "messages") and isinstance(self.summary_trigger, Never)
+
+    async def _store_runs(self, session_id: str, runs: Sequence[Run], user_id: str) -> None:
+        """Store the runs, then make their memories (verbatim, or extracted per run)."""
         if self.ingest == "verbatim":
             memories = [m for run in runs for m in verbatim_memories(run, user_id)]
-            if memories:
-                self.db.upsert_memories(user_id, memories, cause="verbatim")
-        elif self.ingest == "extract" and self.extract_every == "run":
+            # Nothing reads between the two writes: a store that can commits them together
+            # (a commit costs more than the rows of a session).
+            joined = getattr(self.db, "joined", None)
+            with joined(f"storing {len(runs)} runs") if joined else contextlib.nullcontext():
+                self.db.add_runs(runs)
+                if memories:
+                    self.db.upsert_memories(user_id, memories, cause="verbatim")
+            return
+        self.db.add_runs(runs)
+        if self.ingest == "extract" and self.extract_every == "run":
             for run in runs:
                 await self._extract(run.messages, session_id, user_id, run.run_id)
 

@@ -39,3 +39,12 @@ def test_import_loads_neither_litellm_nor_torch() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_the_lab_exports_the_cost_estimate() -> None:
+    import memlab.lab
+    from memlab.lab.running.estimate import Estimate, estimate_replay
+
+    assert memlab.lab.estimate_replay is estimate_replay
+    assert memlab.lab.Estimate is Estimate
+    assert {"estimate_replay", "Estimate", "replay"} <= set(memlab.lab.__all__)

@@ -81,6 +81,15 @@ class Database:
                 self._cursors.append(cur)
         return cur
 
+    @property
+    def joined(self) -> bool:
+        """True while this thread runs a `Connection.joined` block (one open transaction)."""
+        return bool(getattr(self._local, "joined", False))
+
+    @joined.setter
+    def joined(self, value: bool) -> None:
+        self._local.joined = value
+
     def close(self) -> None:
         """Close every cursor and the database."""
         if self.closed:
@@ -126,6 +135,40 @@ class Connection:
             _rollback(cur)  # a failed commit may leave the transaction open
             raise
 
+    @contextmanager
+    def joined(self, *, what: str) -> Iterator[None]:
+        """Run every `atomic` write of the block (on this thread) in one transaction.
+
+        A commit costs more than most writes (DuckDB syncs its log), so writes nothing reads
+        in between (a session's runs and its verbatim memories) share one. The block must not
+        yield to other work on this thread (no `await`): their writes would join it. A
+        conflict is not retried here: the whole block is rolled back and the error raised.
+
+        Raises:
+            StoreError: DuckDB refused a write or the commit; nothing of the block is written.
+            ConfigError: a key the block inserts is already stored.
+        """
+        if self.database.joined:  # already inside one: the outer block commits
+            yield
+            return
+        cur = self.cursor()
+        cur.execute("BEGIN TRANSACTION")
+        self.database.joined = True
+        try:
+            yield
+        except BaseException as exc:
+            self.database.joined = False
+            _rollback(cur)
+            if isinstance(exc, duckdb.Error):
+                raise _write_error(self.path, what, exc) from exc
+            raise
+        self.database.joined = False
+        try:
+            cur.execute("COMMIT")
+        except duckdb.Error as exc:
+            _rollback(cur)
+            raise _write_error(self.path, what, exc) from exc
+
     def atomic(
         self,
         work: Callable[[duckdb.DuckDBPyConnection], _T],
@@ -147,6 +190,8 @@ class Connection:
                 refused the write for another reason; nothing of this call was written.
             ConfigError: a key the call inserts is already stored (a duplicate run id, ...).
         """
+        if self.database.joined:
+            return work(self.cursor())  # `joined` commits, and maps DuckDB's errors
         for attempt in range(1, CONFLICT_ATTEMPTS + 1):
             try:
                 with self.transaction() as cur:
@@ -203,6 +248,16 @@ def registered(cur: duckdb.DuckDBPyConnection, name: str, data: object) -> Itera
             cur.unregister(name)
         raise
     cur.unregister(name)
+
+
+def _write_error(path: str, what: str, exc: duckdb.Error) -> StoreError | ConfigError:
+    if isinstance(exc, duckdb.ConstraintException) and "duplicate key" in str(exc).lower():
+        refused = str(exc).rstrip(".")
+        return ConfigError(
+            f"{what} in {path!r}: {refused}; the store already holds a record with that id. "
+            "Give the new one another id; nothing of this call was written"
+        )
+    return StoreError(f"{what} failed in {path!r}: {exc}; nothing of it was written")
 
 
 def _is_conflict(exc: duckdb.TransactionException) -> bool:

@@ -166,6 +166,8 @@ class SharedFile:
             self._flush(quiet=True)
 
     def _flush(self, *, quiet: bool) -> None:
+        if self.database.joined:
+            return  # see StoreCore.joined: the rows stay buffered for the next flush
         with self.lock:
             if self.timer is not None:
                 self.timer.cancel()

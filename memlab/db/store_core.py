@@ -41,6 +41,9 @@ __all__ = ["MemoryChange", "StoreCore", "check_count", "check_limit", "check_use
 
 NEWEST_CACHE_ROWS = 256
 _CHANGE_LOG_VERSIONS = 512
+# The log holds every memory a change appended: a replay over thousands of namespaces must not
+# keep all of them (LongMemEval-S has 500 users of ~800 memories each).
+_CHANGE_LOG_USERS = 128
 _NO_CHANGE = MemoryChange((), ())
 _READS = {"SELECT", "WITH", "FROM", "DESCRIBE", "SHOW", "EXPLAIN", "SUMMARIZE", "PRAGMA", "VALUES"}
 # DuckDB errors that mean the query itself is wrong, not the store.
@@ -191,15 +194,21 @@ class StoreCore:
         appended: Sequence[UserMemory],
     ) -> None:
         version = self.data_version(user_id)
-        start, entries = self._change_log.get(user_id, (version - 1, []))
+        # Popped and put back: the users changed longest ago come first, and are forgotten
+        # past `_CHANGE_LOG_USERS` (their readers rebuild from the table, as for a clear).
+        start, entries = self._change_log.pop(user_id, (version - 1, []))
         if memories and not exact:
-            self._change_log[user_id] = (version, [])
-            return
-        entries.append(MemoryChange(tuple(removed), tuple(appended)) if memories else _NO_CHANGE)
-        if len(entries) > _CHANGE_LOG_VERSIONS:
-            drop = len(entries) - _CHANGE_LOG_VERSIONS
-            start, entries = start + drop, entries[drop:]
+            start, entries = version, []
+        else:
+            entries.append(
+                MemoryChange(tuple(removed), tuple(appended)) if memories else _NO_CHANGE
+            )
+            if len(entries) > _CHANGE_LOG_VERSIONS:
+                drop = len(entries) - _CHANGE_LOG_VERSIONS
+                start, entries = start + drop, entries[drop:]
         self._change_log[user_id] = (start, entries)
+        while len(self._change_log) > _CHANGE_LOG_USERS:
+            del self._change_log[next(iter(self._change_log))]
 
     def memory_changes_since(self, user_id: str, version: int) -> list[MemoryChange] | None:
         """Every change to the user's memories since data version `version`, in order.
@@ -272,6 +281,23 @@ class StoreCore:
         self.flush()
         return self._conn.cursor()
 
+    @contextmanager
+    def joined(self, what: str) -> Iterator[None]:
+        """Commit the store's writes of the block (on this thread) in one transaction.
+
+        For writes nothing reads in between, e.g. a session's runs and the memories made of
+        them: one commit instead of one per call. The block must not `await` (another task's
+        writes on this thread would join it). On any error nothing of the block is written
+        and the in-process caches are dropped (they may describe rows rolled back).
+        """
+        self.flush()
+        try:
+            with self._conn.joined(what=what):
+                yield
+        except BaseException:
+            self.changed(None)
+            raise
+
     def _flush_data(self) -> None:
         """Commit the buffer if it holds memories: all a read or write of user data needs.
 
@@ -282,7 +308,9 @@ class StoreCore:
         instead of once per read.
         """
         self._conn.cursor()  # raises the closed-store error
-        if self._shared.pending_memories:
+        # Inside `joined` a flush would commit other threads' buffered rows in a transaction
+        # that may roll back; they are not this block's to read, and wait for the next flush.
+        if self._shared.pending_memories and not self._shared.database.joined:
             self._shared.flush()
 
     def _data_cur(self) -> duckdb.DuckDBPyConnection:

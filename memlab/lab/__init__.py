@@ -1,9 +1,10 @@
 """The replay lab: recorded conversations, experiment grids, the runner, scores and frames.
 
 What notebooks and scripts need is here: load a dataset, build or load an experiment (from
-TOML, or from the spec classes), `replay` it into a DuckDB file, and read the `Results`
-frames (`summary_df`, `probes_df`, `compare`, `pareto`), `plots` and `write_report`. The
-wings are subpackages: `memlab.lab.data`, `memlab.lab.running`, `memlab.lab.analysis`.
+TOML, or from the spec classes), `estimate_replay` what it will cost, `replay` it into a
+DuckDB file, and read the `Results` frames (`summary_df`, `probes_df`, `compare`,
+`pareto`), `plots` and `write_report`. The wings are subpackages: `memlab.lab.data`,
+`memlab.lab.running`, `memlab.lab.analysis`.
 """
 
 from memlab.lab.analysis import (
@@ -33,12 +34,14 @@ from memlab.lab.data import (
 from memlab.lab.running import (
     AnswerSpec,
     DatasetRef,
+    Estimate,
     Experiment,
     IngestSpec,
     JudgeSpec,
     RecallSpec,
     SummarySpec,
     build_experiment,
+    estimate_replay,
     load_experiment,
     replay,
 )
@@ -51,6 +54,7 @@ __all__ = [
     "Conversation",
     "Dataset",
     "DatasetRef",
+    "Estimate",
     "Experiment",
     "IngestSpec",
     "JudgeSpec",
@@ -64,6 +68,7 @@ __all__ = [
     "Turn",
     "build_experiment",
     "compare",
+    "estimate_replay",
     "get_scorer",
     "load_dataset",
     "load_experiment",

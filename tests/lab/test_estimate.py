@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,7 @@ def _toml(tmp_path: Path, text: str = GRID) -> Path:
     return path
 
 
-def _actual(db: Path) -> dict[str, list[int]]:
+def _actual(db: Path, *, unit_id: str | None = None) -> dict[str, list[int]]:
     import duckdb
 
     out = {s: [0, 0, 0] for s in STAGES}
@@ -114,7 +115,8 @@ def _actual(db: Path) -> dict[str, list[int]]:
         rows = con.execute(
             "SELECT stage, count(*), coalesce(sum(input_tokens), 0),"
             " coalesce(sum(output_tokens), 0) FROM llm_calls"
-            " WHERE experiment_id IS NOT NULL GROUP BY stage"
+            " WHERE experiment_id IS NOT NULL AND (? IS NULL OR unit_id = ?) GROUP BY stage",
+            [unit_id, unit_id],
         ).fetchall()
     finally:
         con.close()
@@ -169,10 +171,32 @@ def test_dry_run_matches_triggers_agentic_recall_and_repeats(tmp_path: Path) -> 
         assert abs(got - want) <= within * want, (stage, got, want)
 
 
-def test_cached_calls_give_the_completion_sizes(ran: tuple[Path, Path]) -> None:
-    toml, db = ran
+def _unfinish(db: Path, copy: Path, units: list[str] | None = None) -> list[str]:
+    """Copy the results file with `units` (default: all) marked failed; return the unit ids."""
+    import duckdb
+
+    shutil.copy(db, copy)
+    con = duckdb.connect(str(copy))
+    try:
+        ids = [
+            r[0] for r in con.execute("SELECT unit_id FROM lab_units ORDER BY unit_id").fetchall()
+        ]
+        con.execute(
+            "UPDATE lab_units SET status = 'error' WHERE unit_id IN (SELECT unnest(?))",
+            [ids if units is None else units],
+        )
+    finally:
+        con.close()
+    return ids
+
+
+def test_cached_calls_give_the_completion_sizes(ran: tuple[Path, Path], tmp_path: Path) -> None:
+    toml, finished = ran
+    db = tmp_path / "failed.duckdb"
+    _unfinish(finished, db)  # nothing finished: every unit is estimated, sizes from the ledger
     actual = _actual(db)
     estimate = estimate_replay(toml, db=db)
+    assert estimate.units == 2 and estimate.finished_units == 0
     # Answers and summaries are made once per call: the mean of the ledger times the calls.
     for stage in ("answer", "summaries"):
         assert abs(estimate.stages[stage].output_tokens - actual[stage][2]) <= 1, stage
@@ -253,3 +277,26 @@ def test_json_without_dry_run_is_refused(
     assert info.value.code == 2
     assert "add --dry-run" in capsys.readouterr().err
     assert not db.exists()
+
+
+def test_a_resumed_run_is_estimated_for_what_remains(
+    ran: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    toml, finished = ran
+    done = estimate_replay(toml, db=finished)
+    assert (done.units, done.finished_units, done.total.calls) == (0, 2, 0)
+
+    db = tmp_path / "half.duckdb"
+    ids = _unfinish(finished, db, [])
+    _unfinish(finished, db, ids[:1])  # the first unit failed: a resume redoes it alone
+    estimate = estimate_replay(toml, db=db)
+    assert (estimate.units, estimate.finished_units) == (1, 1)
+    whole = estimate_replay(toml)
+    left = _actual(db, unit_id=ids[0])
+    assert {s: e.calls for s, e in estimate.stages.items()} == {s: a[0] for s, a in left.items()}
+    assert 0 < estimate.total.calls < whole.total.calls
+    assert any("1 units finished in" in note for note in estimate.assumptions)
+
+    main(["replay", str(toml), "--db", str(db), "--dry-run"])
+    out = capsys.readouterr().out
+    assert out.startswith("dry run: 1 units, no model called (1 more finished already")

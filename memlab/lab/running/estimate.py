@@ -3,7 +3,9 @@
 `estimate_replay(experiment)` walks every unit as the runner replays it (see
 `memlab.lab.running.estimate_units`), renders each stage's prompt with the real templates on
 the dataset's real turns, and prices the tokens per model from litellm's price table
-(`litellm.cost_per_token`). memlab's offline model costs $0; a model litellm has no price
+(`litellm.cost_per_token`). Given the results file of an earlier (interrupted) run, only the
+units it does not hold finished are counted: the estimate says what a resume will spend.
+memlab's offline model costs $0; a model litellm has no price
 for costs "unknown" (None), never $0, and makes the total unknown too. `memlab replay
 --dry-run [--json]` prints it.
 
@@ -21,6 +23,7 @@ from pydantic import BaseModel, Field
 from memlab.lab.running.estimate_assumptions import Assumptions
 from memlab.lab.running.estimate_units import Tally, estimate_unit
 from memlab.lab.running.experiment import Experiment, compatible
+from memlab.lab.running.unit import unit_id_of
 
 __all__ = [
     "STAGES",
@@ -30,6 +33,7 @@ __all__ = [
     "cached_output_sizes",
     "estimate_replay",
     "estimate_text",
+    "finished_in",
     "model_cost",
 ]
 
@@ -64,7 +68,9 @@ class Estimate(BaseModel):
     assumptions: list[str] = Field(default_factory=list)
     """What the estimate assumed, in words."""
     units: int = 0
-    """Units (ingest variant × conversation) walked."""
+    """Units (ingest variant × conversation) walked: those a replay would still run."""
+    finished_units: int = 0
+    """Units the results file already holds finished (not counted: a resume skips them)."""
 
     def to_json(self) -> dict[str, Any]:
         """`{"stages": {stage: {...}}, "total": {...}, "models", "unknown_price", ...}`."""
@@ -92,6 +98,27 @@ def model_cost(model: str, input_tokens: int, output_tokens: int) -> float | Non
     ):
         return None
     return float(prompt) + float(completion)
+
+
+def finished_in(db: str | Path, experiment_id: str) -> set[str]:
+    """Ids of the experiment's units a results file holds finished, as a resume sees them.
+
+    Empty when the file has no results tables (or cannot be opened read-only).
+    """
+    import duckdb
+
+    from memlab.lab.running.tables import finished_unit_ids
+
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return set()
+    try:
+        return finished_unit_ids(con, experiment_id)
+    except duckdb.CatalogException:  # no lab tables yet: nothing finished
+        return set()
+    finally:
+        con.close()
 
 
 def cached_output_sizes(db: str | Path) -> dict[tuple[str, str], float]:
@@ -127,8 +154,9 @@ def estimate_replay(
 
     Args:
         experiment: An `Experiment`, or the path of its TOML file.
-        db: A results file whose ledgered calls give completion sizes per model and purpose
-            (e.g. an earlier run of the same grid); None for `assumptions` alone.
+        db: A results file: its ledgered calls give completion sizes per model and purpose
+            (e.g. an earlier run of the same grid), and the units it holds finished for this
+            experiment are left out (a resumed run skips them); None for `assumptions` alone.
         assumptions: Sizes only a model could tell (memories stored, answer lengths).
 
     Raises:
@@ -141,10 +169,12 @@ def estimate_replay(
     if not isinstance(experiment, Experiment):
         experiment = load_experiment(experiment)
     assume = assumptions or Assumptions()
-    outputs = cached_output_sizes(db) if db is not None and Path(db).is_file() else {}
+    existing = db is not None and Path(db).is_file()
+    outputs = cached_output_sizes(db) if db is not None and existing else {}
+    done = finished_in(db, experiment.experiment_id()) if db is not None and existing else set()
     dataset = load_experiment_dataset(experiment)
     tally = Tally()
-    units = 0
+    units = skipped = 0
     notes = assume.describe()
     for iv in experiment.ingest_variants():
         recalls = [rv for rv in experiment.recall_variants() if compatible(iv, rv)]
@@ -153,14 +183,19 @@ def estimate_replay(
         if iv.ingest.kind == "custom":
             notes.append(f"{iv.label}: a custom system's own model calls are not estimated")
         for conversation in dataset.conversations:
+            if unit_id_of(iv.ingest_id, conversation.id) in done:
+                skipped += 1
+                continue
             estimate_unit(
                 experiment, iv, recalls, conversation, tally=tally, outputs=outputs, assume=assume
             )
             units += 1
-    return _priced(tally, notes, units)
+    if skipped:
+        notes.append(f"{skipped} units finished in {db} are not counted: a resume skips them")
+    return _priced(tally, notes, units, skipped)
 
 
-def _priced(tally: Tally, notes: list[str], units: int) -> Estimate:
+def _priced(tally: Tally, notes: list[str], units: int, finished: int) -> Estimate:
     stages = {s: StageEstimate() for s in STAGES}
     models: dict[str, StageEstimate] = {}
     unknown: set[str] = set()
@@ -183,6 +218,7 @@ def _priced(tally: Tally, notes: list[str], units: int) -> Estimate:
         unknown_price=sorted(unknown),
         assumptions=notes,
         units=units,
+        finished_units=finished,
     )
 
 
@@ -214,7 +250,9 @@ def estimate_text(estimate: Estimate) -> str:
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
-    lines = [f"dry run: {estimate.units} units, no model called"]
+    done = estimate.finished_units
+    rest = f" ({done} more finished already, not counted)" if done else ""
+    lines = [f"dry run: {estimate.units} units, no model called{rest}"]
     for row in rows:
         cells = [
             row[0].ljust(widths[0]),

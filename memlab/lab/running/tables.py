@@ -28,6 +28,7 @@ __all__ = [
     "commit_unit",
     "create_tables",
     "delete_unit",
+    "finished_unit_ids",
     "finished_units",
     "lab_cursor",
     "record_experiment",
@@ -106,18 +107,19 @@ def finished_units(db: DuckDbMemoryDb, experiment_id: str) -> set[str]:
     control, is not finished: a rerun redoes it, so once the model answers again the file
     holds no error rows. Its good calls come back from the cache.
     """
-    rows = (
-        lab_cursor(db)
-        .execute(
-            f"SELECT unit_id FROM {UnitRow.TABLE} u WHERE experiment_id = $e AND status = 'ok'"
-            f" AND NOT EXISTS (SELECT 1 FROM {ProbeRow.TABLE} p WHERE p.experiment_id = $e"
-            "  AND p.unit_id = u.unit_id AND p.status = 'error')"
-            f" AND NOT EXISTS (SELECT 1 FROM {ControlRow.TABLE} c WHERE c.experiment_id = $e"
-            "  AND c.unit_id = u.unit_id AND c.status = 'error')",
-            {"e": experiment_id},
-        )
-        .fetchall()
-    )
+    return finished_unit_ids(lab_cursor(db), experiment_id)
+
+
+def finished_unit_ids(cur: duckdb.DuckDBPyConnection, experiment_id: str) -> set[str]:
+    """`finished_units` on any cursor of a results file (a read-only one included)."""
+    rows = cur.execute(
+        f"SELECT unit_id FROM {UnitRow.TABLE} u WHERE experiment_id = $e AND status = 'ok'"
+        f" AND NOT EXISTS (SELECT 1 FROM {ProbeRow.TABLE} p WHERE p.experiment_id = $e"
+        "  AND p.unit_id = u.unit_id AND p.status = 'error')"
+        f" AND NOT EXISTS (SELECT 1 FROM {ControlRow.TABLE} c WHERE c.experiment_id = $e"
+        "  AND c.unit_id = u.unit_id AND c.status = 'error')",
+        {"e": experiment_id},
+    ).fetchall()
     return {r[0] for r in rows}
 
 

@@ -135,6 +135,8 @@ class _Replay:
         self.pending: list[asyncio.Future[Any]] = []
         self.probe_index = {p.id: i for i, p in enumerate(plan.conversation.probes)}
         self.sessions = in_time_order(plan.conversation)
+        self.batches = bool(getattr(self.system, "batches_sessions", False))
+        """The system stores sessions with no probe between them at once (`Memory` can)."""
 
     # ----------------------------------------------------------------- ingest
     async def ingest_session(self, index: int) -> None:
@@ -145,6 +147,23 @@ class _Replay:
             with stage("ingest"):
                 await self.system.aingest(session.id, runs, user_id=ns.user_id)
                 await self.system.aend_session(session.id, user_id=ns.user_id)
+        self.reported.record(self.plan.unit_id)
+
+    async def ingest_sessions(self, indices: Sequence[int]) -> None:
+        """Ingest and end the sessions at `indices` (no probe moment in between)."""
+        batched = getattr(self.system, "aingest_sessions", None)
+        if batched is None or not self.batches or len(indices) == 1:
+            for index in indices:
+                await self.ingest_session(index)
+            return
+        conversation = self.plan.conversation
+        for ns in self.spaces:
+            sessions = [
+                (s.id, list(runs_of(conversation, s, ns, ns.user_id)))
+                for s in (self.sessions[i] for i in indices)
+            ]
+            with stage("ingest"):
+                await batched(sessions, user_id=ns.user_id)
         self.reported.record(self.plan.unit_id)
 
     # ----------------------------------------------------------------- probes
@@ -319,23 +338,30 @@ async def replay_unit(
         replay = _Replay(plan, db, models, on_probes)
         ingest_s = 0.0
         error: ModelCallError | None = None
-        for index in range(len(conversation.sessions)):
+        stretches = (
+            _stretches(len(conversation.sessions), moments)
+            if replay.batches
+            else [[i] for i in range(len(conversation.sessions))]
+        )
+        for indices in stretches:
             started = time.perf_counter()
             try:
-                await replay.ingest_session(index)
+                # Sessions with no probe moment between them are given to the system at once
+                # (`Memory` then stores what nothing reads in between in one write).
+                await replay.ingest_sessions(indices)
             except BudgetExceeded:
                 replay.cancel()
                 raise
             except ModelCallError as exc:
                 error = exc
-                rest = [p for i, ps in sorted(moments.items()) if i >= index for p in ps]
+                rest = [p for i, ps in sorted(moments.items()) if i >= indices[0] for p in ps]
                 replay.error_rows(rest, exc)
                 on_probes(len(rest))
                 break
             finally:
                 ingest_s += time.perf_counter() - started
-            if index in moments:
-                await replay.probe_moment(moments[index])
+            if indices[-1] in moments:
+                await replay.probe_moment(moments[indices[-1]])
             models.ledger.forward()  # a checkpoint: see AttributingLedger.forward
         await replay.settle()
         models.ledger.forward()
@@ -376,6 +402,16 @@ async def replay_unit(
         namespaces=[ns.user_id for ns in replay.spaces],
     )
     return UnitResult(unit, replay.probe_rows, replay.control_rows, calls)
+
+
+def _stretches(sessions: int, moments: dict[int, list[Probe]]) -> list[list[int]]:
+    """Session positions in order, cut after each one that has a probe moment."""
+    out: list[list[int]] = [[]]
+    for index in range(sessions):
+        out[-1].append(index)
+        if index in moments and index < sessions - 1:
+            out.append([])
+    return [s for s in out if s]
 
 
 def _cap(spec: AnswerSpec | JudgeSpec) -> int:
