@@ -14,8 +14,12 @@ This drives `Memory`'s store and strategies directly instead of the lab runner: 
 ingest and provenance mapping, without answer or judge stages, so a full table takes about a
 minute.
 
-    .venv/bin/python benchmarks/recall_quality.py [--split test] [--over messages]
-        [--budgets 200,400,800] [--variants bm25,hybrid,...] [--minilm] [--workers 2]
+    .venv/bin/python benchmarks/recall_quality.py [--dataset FILE] [--split test]
+        [--over messages] [--budgets 200,400,800] [--variants bm25,hybrid,...] [--minilm]
+        [--workers 2]
+
+The dataset is the bundled `memlab-synthetic-v2` unless `--dataset` names another (v1 is
+`datasets/memlab-synthetic-v1.jsonl`).
 
 Without `--variants`, the static-embedder variants run; `--minilm` runs the MiniLM ones
 (`neural` extra) beside bm25, hybrid and recommended.
@@ -50,7 +54,8 @@ from memlab.lab.running.replay_ingest import (
 from memlab.recall import get_strategy
 from memlab.recall.budget import context_tokens
 
-DATASET = Path(__file__).resolve().parents[1] / "datasets" / "memlab-synthetic-v1.jsonl"
+DATASET = Path(__file__).resolve().parents[1] / "datasets" / "memlab-synthetic-v2.jsonl"
+"""The default of `--dataset` (v1 is `--dataset datasets/memlab-synthetic-v1.jsonl`)."""
 LIMIT = 500
 """Seeds per search: far more than any budget holds, so the budget decides."""
 

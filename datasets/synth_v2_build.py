@@ -15,8 +15,10 @@ from datetime import UTC, date, datetime, timedelta
 import synth_v2_talk as talk
 from synth_v2_assist import assistant_said
 from synth_v2_core import Ctx, Line, ProbeSpec, Scene
-from synth_v2_life import family, home, pet, work
-from synth_v2_more import abstain, anchored, events, health, music, tastes
+from synth_v2_events import anchored, events
+from synth_v2_family import family, pet
+from synth_v2_life import home, work
+from synth_v2_more import abstain, health, music, tastes
 
 from memlab.lab.data.dataset import Conversation, Participant, Probe, Session, Turn
 

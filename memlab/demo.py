@@ -1,9 +1,13 @@
 """The demo (`make demo`, `memlab demo`): the replay lab on the bundled dataset, end to end.
 
-It replays the test split of `datasets/memlab-synthetic-v1.jsonl` (14 conversations, 602
-probes) through a grid of memory designs: four ingests (raw messages only; every turn stored
-verbatim; facts extracted with the `agno-v2` and the `single-pass-json` prompts), each with
-a summary at session end, crossed with five recall strategies (`bm25`, `semantic`, `hybrid`,
+It replays a documented subset of the test split of `datasets/memlab-synthetic-v2.jsonl`: its
+first 4 conversations (`DEMO_CONVERSATIONS`: two chats between friends who are both
+principals, two person-assistant chats; about 1,900 turns and 163 probes, 133 with evidence),
+because the whole split (14 conversations of 400-520 turns) takes the offline extraction
+several minutes and the demo must finish in about a minute; `--limit 14` replays all of it,
+reusing the finished units. The grid: four ingests (raw messages only; every turn stored
+verbatim; facts extracted with the `agno-v2` and the `single-pass-json` prompts), each with a
+summary at session end, crossed with five recall strategies (`bm25`, `semantic`, `hybrid`,
 `last_n` and memlab's tuned `recommended`, k = 10) over the raw messages for the `messages`
 ingest and over the stored memories otherwise: 20 variants. Results go to
 `results/demo.duckdb`, the report and its plots to `results/report.md`.
@@ -33,6 +37,7 @@ from memlab.errors import DatasetError, MemlabError
 from memlab.lab.running.experiment import Experiment, build_experiment
 
 __all__ = [
+    "DEMO_CONVERSATIONS",
     "DEMO_DATASET",
     "DEMO_GRID",
     "Confirm",
@@ -44,8 +49,12 @@ __all__ = [
     "summary_table",
 ]
 
-DEMO_DATASET = "datasets/memlab-synthetic-v1.jsonl"
+DEMO_DATASET = "datasets/memlab-synthetic-v2.jsonl"
 """The bundled dataset, relative to the repository root."""
+DEMO_CONVERSATIONS = 4
+"""Test conversations the demo replays unless `limit` says otherwise: the first 4 of v2's 14
+(2 two-principal chats, 2 with an assistant), so a fresh clone's `make demo` stays within
+about three minutes including the install."""
 
 # `recommended` is memlab's tuned offline recall (docs/recall.md), beside the textbook four.
 _RECALL = [
@@ -56,7 +65,7 @@ DEMO_GRID: dict[str, Any] = {
     "name": "demo",
     "description": "Raw messages vs store-everything vs extracted facts, recalled by recency, "
     "keywords, embeddings and both.",
-    "dataset": {"path": DEMO_DATASET, "split": "test"},
+    "dataset": {"path": DEMO_DATASET, "split": "test", "limit": DEMO_CONVERSATIONS},
     "ingest": [
         {"kind": "messages"},
         {"kind": "verbatim"},
@@ -97,7 +106,7 @@ def find_dataset(path: str | Path | None = None) -> Path:
     looked = ", ".join(str(c) for c in candidates)
     raise DatasetError(
         f"the demo's dataset is not there (looked at {looked}); run the demo from the root of "
-        "a memlab checkout, where datasets/memlab-synthetic-v1.jsonl is committed, or pass "
+        f"a memlab checkout, where {DEMO_DATASET} is committed, or pass "
         "--dataset PATH"
     )
 
@@ -118,7 +127,8 @@ def demo_experiment(
         model: A litellm model string for extraction, summaries, answer and judge; None for
             the offline baseline with the answer and judge stages off.
         api_base: The server `model` is called at (a local vLLM or llama.cpp server).
-        limit: Replay only the first `limit` test conversations.
+        limit: Replay the first `limit` test conversations; None for the demo's subset
+            (`DEMO_CONVERSATIONS`).
         api_key: The key `model` is called with (never stored with the results).
         api_key_env: The environment variable the key is read from (only its name is
             stored).
@@ -141,9 +151,8 @@ def demo_experiment(
         data["api_base"] = api_base
         data["api_key_env"] = api_key_env
         data["api_key"] = api_key
-    experiment = build_experiment(data, source="the demo's grid")
-    experiment._origin = "demo"  # key errors name `memlab demo`'s flags
-    return experiment
+    # origin "demo": key errors name `memlab demo`'s flags.
+    return build_experiment(data, source="the demo's grid", origin="demo")
 
 
 class DemoDeclined(MemlabError):
@@ -231,7 +240,8 @@ def run_demo(
         dataset: The dataset file; None for the bundled one.
         model: A litellm model for every stage (answer and judge on); None for offline.
         api_base: The server `model` is called at.
-        limit: Replay only the first `limit` test conversations.
+        limit: Replay the first `limit` test conversations; None for the demo's subset
+            (`DEMO_CONVERSATIONS`).
         quiet: No progress bar.
         n_boot: Bootstrap resamples of the intervals.
         out: Where the table and messages go (default stdout).
@@ -266,10 +276,17 @@ def run_demo(
     models = model or "memlab/offline (rule-based baseline, not an LLM)"
     stages = "answer and judge on" if model else "answer and judge off: recall scores only"
     source = getattr(experiment.dataset, "path", "the dataset")
+    first = getattr(experiment.dataset, "limit", None)
+    subset = f"the first {first} conversations of " if first else ""
     write(
-        f"memlab demo: {len(experiment.variants())} variants on the test split of {source}; "
-        f"model {models}; {stages}\n"
+        f"memlab demo: {len(experiment.variants())} variants on {subset}the test split of "
+        f"{source}; model {models}; {stages}\n"
     )
+    if first == DEMO_CONVERSATIONS and limit is None:
+        write(
+            f"(a subset, to stay fast: `memlab demo --limit N` replays the first N test "
+            f"conversations, reusing these {first})\n"
+        )
     # The runner keeps ledger rows in memory for 2 s between writes (as `replay(db=path)`).
     store = DuckDbMemoryDb(db_path, flush_interval_s=2.0)
     try:
@@ -317,8 +334,8 @@ def _closing(db_path: Path, report_path: Path, *, model: str | None, units_run: 
         "reads them, amortized over the probes; use: recall calls + the answer call, or the "
         "context an answerer reads when no answer ran. Summaries no recall reads are shown "
         "as unused in the report, not charged.",
-        "The data are synthetic and simpler than LoCoMo's; read the scores as a comparison "
-        "of designs, not as a benchmark result.",
+        "The data are synthetic (templated, LoCoMo-length chats); read the scores as a "
+        "comparison of designs, not as a benchmark result.",
     ]
     if model is None:
         lines.append(

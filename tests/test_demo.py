@@ -11,9 +11,17 @@ import pytest
 from memlab.cli import main
 from memlab.commands.demo import register
 from memlab.db.duckdb_store import DuckDbMemoryDb
-from memlab.demo import DEMO_DATASET, DemoResult, demo_experiment, find_dataset, run_demo
+from memlab.demo import (
+    DEMO_CONVERSATIONS,
+    DEMO_DATASET,
+    DemoResult,
+    demo_experiment,
+    find_dataset,
+    run_demo,
+)
 from memlab.errors import DatasetError
 from memlab.lab.analysis.results import open_results
+from memlab.lab.data.dataset_io import load_dataset
 from memlab.lab.running.experiment import load_experiment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,6 +109,8 @@ def test_printed_table_has_the_expected_columns(demo_runs) -> None:
     for text in ("tokens/probe", "build", "use", "errors", "[95% CI]"):
         assert text in header
     assert f"results: {second.db_path}" in printed and "make lab" in printed
+    assert "on the first 2 conversations of the test split of " in printed.splitlines()[0]
+    assert "(a subset, to stay fast" not in printed  # an explicit limit is the user's choice
     assert "\nfindings\n" in printed and "- Best with no limit: " in printed
     assert "few conversations" in printed  # two conversations: rough intervals
     # Build + use: no demo recall reads the session summaries, so none is charged.
@@ -164,3 +174,25 @@ def test_cli_demo_reports_a_missing_dataset(tmp_path, capsys) -> None:
         main(["demo", "--out", str(tmp_path), "--dataset", str(tmp_path / "none.jsonl")])
     assert exc.value.code == 2
     assert "none.jsonl" in capsys.readouterr().err
+
+
+def test_the_demo_replays_a_documented_subset_of_v2s_test_split() -> None:
+    experiment = demo_experiment()
+    assert DEMO_DATASET == "datasets/memlab-synthetic-v2.jsonl"
+    assert experiment.dataset.path.endswith(DEMO_DATASET)  # type: ignore[union-attr]
+    assert experiment.dataset.split == "test"  # type: ignore[union-attr]
+    assert experiment.dataset.limit == DEMO_CONVERSATIONS == 4  # type: ignore[union-attr]
+    test = load_dataset(ROOT / DEMO_DATASET, split="test").conversations
+    subset = test[:DEMO_CONVERSATIONS]
+    # Both conversation kinds: two principals (friends) and one (a person and an assistant).
+    assert sorted(len(c.principals()) for c in subset) == [1, 1, 2, 2]
+    assert len(test) > DEMO_CONVERSATIONS
+    # A larger --limit replays more of the same experiment, so it reuses the finished units.
+    whole = demo_experiment(limit=len(test))
+    assert whole.dataset.limit == len(test)  # type: ignore[union-attr]
+    assert whole.experiment_id() == experiment.experiment_id()
+
+
+def test_the_demo_grid_says_it_came_from_the_demo() -> None:
+    assert demo_experiment().origin == "demo"
+    assert demo_experiment(model="gpt-4o-mini").origin == "demo"

@@ -100,8 +100,8 @@ def test_the_toml_example_is_a_valid_experiment(tmp_path: Path) -> None:
     copy.parent.mkdir(parents=True)
     copy.write_text(toml, encoding="utf-8")
     (tmp_path / "datasets").mkdir()
-    (tmp_path / "datasets" / "memlab-synthetic-v1.jsonl").symlink_to(
-        ROOT / "datasets" / "memlab-synthetic-v1.jsonl"
+    (tmp_path / "datasets" / "memlab-synthetic-v2.jsonl").symlink_to(
+        ROOT / "datasets" / "memlab-synthetic-v2.jsonl"
     )
     experiment = load_experiment(copy)
     assert len(experiment.variants()) == 2 * 3

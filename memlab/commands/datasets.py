@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from memlab.commands import flags
-from memlab.lab.data.dataset import Problem
+from memlab.lab.data.dataset import Dataset, Problem
 
 FORMATS = ("auto", "native", "locomo", "longmemeval")
 """The `--format` choices: `memlab.lab.data.dataset_io.FORMATS` (a test pins them equal), kept
@@ -26,6 +26,12 @@ def register(sub: Any) -> None:
         "stats", help="load leniently and count conversations, turns, probes and problems"
     )
     _common(stats)
+    stats.add_argument(
+        "--split",
+        metavar="NAME",
+        default=None,
+        help="only the conversations of this split (dev, test): its shape and counts",
+    )
     stats.add_argument("--json", action="store_true", help="print one JSON object")
     stats.set_defaults(func=_stats)
 
@@ -59,12 +65,19 @@ def _stats(args: argparse.Namespace) -> int:
     from memlab.lab.data.dataset_io import load_dataset
     from memlab.lab.data.dataset_stats import dataset_stats
 
-    stats = dataset_stats(load_dataset(args.path, format=args.format, strict=False))
+    dataset = load_dataset(args.path, format=args.format, strict=False)
+    if args.split is not None:
+        dataset = one_split(dataset, args.split, source=str(args.path))
+    stats = dataset_stats(dataset)
     if args.json:
-        print(json.dumps(stats.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        dumped = stats.model_dump(mode="json")
+        if args.split is not None:
+            dumped = {"split": args.split, **dumped}
+        print(json.dumps(dumped, indent=2, ensure_ascii=False))
         return 0
     width = max([13, *(len(name) + 2 for name in stats.categories)])
-    print(f"{args.path} ({stats.name})")
+    scope = f", split {args.split}" if args.split is not None else ""
+    print(f"{args.path} ({stats.name}{scope})")
     for label, count in (
         ("conversations", stats.conversations),
         ("sessions", stats.sessions),
@@ -91,6 +104,25 @@ def _stats(args: argparse.Namespace) -> int:
     print("conversations per split: " + ", ".join(f"{k} {v}" for k, v in stats.splits.items()))
     _print_problems(stats.problems, sys.stdout)
     return 0
+
+
+def one_split(dataset: Dataset, split: str, *, source: str) -> Dataset:
+    """The conversations of `dataset` in `split` (the file's problems are kept).
+
+    Raises:
+        ConfigError: no conversation is in `split`; the message lists the splits there are.
+    """
+    from memlab.errors import ConfigError
+
+    splits = dataset.splits()
+    if split not in splits:
+        have = ", ".join(f"{name} ({n} conversations)" for name, n in splits.items()) or "none"
+        raise ConfigError(
+            f"{source} has no conversation in split {split!r}; its splits are: {have}. "
+            "Pass one of them to --split, or leave --split out for the whole file"
+        )
+    kept = [c for c in dataset.conversations if (c.split or "-") == split]
+    return dataset.model_copy(update={"conversations": kept})
 
 
 def _print_problems(problems: list[Problem], out: Any) -> None:

@@ -27,7 +27,8 @@ def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser(
         "demo",
         help="replay the bundled dataset through 20 memory designs, print scores, write a report",
-        description="Replay the test split of the bundled synthetic dataset through a grid of "
+        description="Replay the first test conversations of the bundled synthetic dataset "
+        "(memlab-synthetic-v2; 4 by default, --limit N for more) through a grid of "
         "ingest x recall designs into RESULTS/demo.duckdb, print the summary table and write "
         "RESULTS/report.md with its plots. Offline by default; MEMLAB_MODEL=<litellm model> "
         "runs the same grid with that model and turns the answer and judge stages on. Running "
@@ -58,7 +59,10 @@ def register(sub: Any) -> None:
         help="dataset file (default: the bundled one)",
     )
     parser.add_argument(
-        "--limit", type=flags.LIMIT, help="replay only the first N test conversations"
+        "--limit",
+        type=flags.LIMIT,
+        help="replay the first N test conversations (default: 4 of the bundled dataset's 14, "
+        "a subset that keeps the demo fast)",
     )
     parser.add_argument(
         "--api-key",

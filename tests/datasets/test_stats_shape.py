@@ -10,6 +10,7 @@ import pytest
 
 from memlab.cli import main
 from memlab.lab.data.dataset import Conversation, Dataset, Participant, Session, Turn
+from memlab.lab.data.dataset_io import load_dataset
 from memlab.lab.data.dataset_stats import Spread, dataset_stats
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,3 +76,44 @@ def test_stats_text_prints_the_shape(capsys: pytest.CaptureFixture[str]) -> None
     assert "sessions per conversation: mean 23.7" in out
     assert "principals per conversation: 1: 20, 2: 20" in out
     assert "words per turn: mean " in out
+
+
+@pytest.mark.parametrize("split", [pytest.param("dev", id="dev"), pytest.param("test", id="test")])
+def test_stats_of_one_split_counts_only_its_conversations(
+    split: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["datasets", "stats", str(V2), "--split", split, "--json"])
+    out = json.loads(capsys.readouterr().out)
+    part = load_dataset(V2, split=split)  # the loader's own split filter, independently
+    assert out["split"] == split and out["splits"] == {split: len(part.conversations)}
+    assert out["conversations"] == len(part.conversations)
+    assert out["turns"] == sum(c.turn_count() for c in part.conversations)
+    assert out["probes"] == part.probe_count()
+    assert out["turns_per_conversation"] == dataset_stats(part).turns_per_conversation.model_dump()
+
+
+def test_stats_of_the_splits_add_up_to_the_file(capsys: pytest.CaptureFixture[str]) -> None:
+    counts = []
+    for split in ("dev", "test", None):
+        main(["datasets", "stats", str(V2), "--json", *(["--split", split] if split else [])])
+        counts.append(json.loads(capsys.readouterr().out))
+    dev, test, whole = counts
+    for key in ("conversations", "sessions", "turns", "probes", "abstention"):
+        assert dev[key] + test[key] == whole[key], key
+    assert "split" not in whole
+
+
+def test_stats_text_names_the_split(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["datasets", "stats", str(V2), "--split", "test"])
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == f"{V2} (memlab-synthetic-v2, split test)"
+    assert "conversations per split: test 14" in out
+
+
+def test_an_unknown_split_names_the_splits_there_are(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["datasets", "stats", str(V2), "--split", "train"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "no conversation in split 'train'" in err
+    assert "dev (26 conversations), test (14 conversations)" in err and "--split" in err

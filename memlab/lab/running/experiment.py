@@ -472,16 +472,23 @@ def _file_sha256(path: Path, size: int, mtime_ns: int) -> str:
     return digest.hexdigest()
 
 
-def build_experiment(data: dict[str, Any], *, source: str = "experiment") -> Experiment:
+def build_experiment(
+    data: dict[str, Any], *, source: str = "experiment", origin: str = "python"
+) -> Experiment:
     """Validate `data` into an `Experiment`.
+
+    `origin` is where it was configured (`Experiment.origin`: "python", "toml:<file>",
+    "cli:<file>" or "demo"), so key errors name the fix there.
 
     Raises:
         ConfigError: one line per problem, each with its key path.
     """
     try:
-        return Experiment.model_validate(data)
+        experiment = Experiment.model_validate(data)
     except ValidationError as exc:
         raise _invalid(exc, source) from None
+    experiment._origin = origin
+    return experiment
 
 
 def _invalid(exc: ValidationError, source: str, *, within: str | None = None) -> ConfigError:
