@@ -116,7 +116,7 @@ def memory_run(memory: Memory, messages: list[dict[str, str]]):  # type: ignore[
     return Run(
         session_id="s1",
         user_id=memory.user_id,
-        messages=[Message(role=m["role"], content=m["content"]) for m in messages],  # type: ignore[arg-type]
+        messages=[Message(role=m["role"], content=m["content"]) for m in messages],
     )
 
 

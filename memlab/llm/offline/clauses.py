@@ -32,6 +32,7 @@ __all__ = [
     "is_past_tense",
     "rewrite_to_user",
     "third_person_verb",
+    "unnegate",
 ]
 
 # --- rewriting a speaker's words ------------------------------------------------------------
@@ -97,6 +98,21 @@ def third_person_verb(verb: str) -> str:
     if v.endswith("y") and len(v) > 1 and v[-2] not in "aeiou":
         return v[:-1] + "ies"
     return v + "s"
+
+
+def unnegate(clause: str) -> str:
+    """The clause with its negation removed ("User does not have a dog" -> "User has a dog")."""
+    t = re.sub(r"\bno\s+longer\s+|\s*\bany\s*more\b", " ", clause, flags=re.I)
+    # "User does not have a dog" -> "User has a dog", which the rules read.
+    t = re.sub(
+        r"\b(?:does|do)\s+not\s+([^\W\d_][\w'-]*)",
+        lambda m: third_person_verb(m.group(1)),
+        t,
+        flags=re.I,
+    )
+    t = re.sub(r"\bdid\s+not\s+|\bnever\s+", "", t, flags=re.I)
+    t = re.sub(r"\b(is|am|are|was|has|have|will|would|can|could)\s+not\b", r"\1", t, flags=re.I)
+    return " ".join(t.split())
 
 
 _SHARED_VERB = (

@@ -264,18 +264,58 @@ _RULE_WORDS = word_set(
     """
 )
 _LETTERS = re.compile("[a-z]+")
-_ANY_RULE = re.compile(
-    "|".join(re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern) for pattern, _ in _RULES), re.I
+_WEEKDAY_WORDS = "monday tuesday wednesday thursday friday saturday sunday"
+_MONTH_WORDS = (
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept"
+    " september sepember oct october nov november dec december"  # "sep" "ember": `_MONTH_RE`
 )
+_UNIT_WORDS = "day days week weeks month months year years"
+_SEASON_WORDS = "spring summer autumn fall winter"
+# Per rule of `_RULES`, in order: words one of which every match of the rule holds whole. A
+# rule none of whose words the text holds cannot match, and is not searched: the 22-way
+# search for a first date cost more than the rest of the rewriting, and most texts that
+# hold a word of `_RULE_WORDS` ("days", "May") say no date the rules read.
+_RULE_KEYS: list[frozenset[str]] = [
+    word_set(words)
+    for words in (
+        "day yesterday",
+        "day tomorrow",
+        "yesterday night",
+        "tomorrow",
+        "today tonight morning afternoon evening",
+        "year years",
+        "weekend",
+        "weekend",
+        "week",
+        "month",
+        "year",
+        _UNIT_WORDS,
+        _UNIT_WORDS,
+        _UNIT_WORDS,
+        _WEEKDAY_WORDS,
+        _WEEKDAY_WORDS,
+        _WEEKDAY_WORDS,
+        _SEASON_WORDS,
+        _SEASON_WORDS,
+        _MONTH_WORDS,
+        _MONTH_WORDS,
+        _MONTH_WORDS,
+    )
+]
 
 
-def _first_date_at(text: str) -> int | None:
-    # Where the first match of any rule starts (None: no rule matches): every rule's matches
-    # start there or later, so each rule is searched from there.
-    if _RULE_WORDS.isdisjoint(_LETTERS.findall(fold_case(text))):
-        return None
-    found = _ANY_RULE.search(text)
-    return None if found is None else found.start()
+def _rules_for(text: str) -> tuple[list[_Rule], int]:
+    # The rules that may match `text` (a folded copy), and where the first match of any of
+    # them starts: every rule's matches start there or later, so each is searched from
+    # there. No rules when none matches.
+    words = set(_LETTERS.findall(fold_case(text)))
+    if _RULE_WORDS.isdisjoint(words):
+        return [], 0
+    rules = [
+        rule for rule, keys in zip(_RULES, _RULE_KEYS, strict=True) if not words.isdisjoint(keys)
+    ]
+    starts = [found.start() for found in (p.search(text) for p, _ in rules) if found]
+    return (rules, min(starts)) if starts else ([], 0)
 
 
 def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None = None) -> str:
@@ -297,8 +337,8 @@ def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None
     # them as, so what a match says ("ſpring") is a key the rules know ("spring"); the copy
     # has the same length, and the text between dates is taken from the original.
     read = fold_letters(text)
-    first = _first_date_at(read)
-    if first is None:
+    rules, first = _rules_for(read)
+    if not rules:
         return text
     day = now.date() if isinstance(now, datetime) else now
     ahead = future
@@ -307,7 +347,7 @@ def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None
     elif ahead is None and _PAST.search(read):
         ahead = False
     spans: list[tuple[int, int, str]] = []
-    for pattern, fn in _RULES:
+    for pattern, fn in rules:
         for m in pattern.finditer(read, first):
             if any(m.start() < end and start < m.end() for start, end, _ in spans):
                 continue
@@ -322,6 +362,10 @@ def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None
             r"\b(?:on|in|around)\s*$", head, re.I
         ):
             head = re.sub(r"\b(?:on|in|around)\s*$", "", head, flags=re.I)
+        # "most of Sunday", "since last March": after these words the date stands bare
+        # ("most of 22 January 2023"), not "most of on 22 January 2023".
+        if replacement.startswith(("on ", "in ")) and _BARE_DATE_AFTER.search(head):
+            replacement = replacement.partition(" ")[2]
         if not head.strip() or re.search(r"[.!?]\s*$", head):
             replacement = replacement[0].upper() + replacement[1:]  # it starts a sentence
         out.append(head + replacement)
@@ -330,6 +374,9 @@ def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None
     return "".join(out)
 
 
+_BARE_DATE_AFTER = re.compile(
+    r"\b(?:of|since|until|till|by|before|after|from|during|for|to|between)\s+$", re.I
+)
 _DATED_TEXT = re.compile(
     r"^\s*[(\[](?:[A-Z][a-z]{2},?\s)?(\d{4})-(\d{2})-(\d{2})[)\]]\s*(.*)$", re.S
 )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from itertools import combinations
 
 __all__ = ["RECENT", "SAME", "distinct_indices"]
 
@@ -51,41 +52,44 @@ def distinct_indices(items: Sequence[tuple[str, Sequence[str]]]) -> list[int]:
         size = len(stems)
         ordered = sorted(stems, key=rank.__getitem__)
         prefix = ordered[: size - math.floor(SAME * size) + 1]
-        pairs = _pairs(ordered)
-        if size and index.has_like(stems, ordered, prefix, pairs):
+        keys = _keys(ordered)
+        if size and index.has_like(stems, ordered, prefix, keys):
             continue
         seen_text.add(text)
-        index.add(stems, ordered, prefix, pairs)
+        index.add(stems, ordered, prefix, keys)
         kept.append(position)
     return kept
 
 
 class _RecentIndex:
-    """Kept stem sets, found again by the pairs of rare stems they start with.
+    """Kept stem sets, found again by the triples of rare stems they start with.
 
     `distinct_indices` compares a sentence with the `RECENT` latest kept sets per prefix stem.
     Reading all of those is slow when stems are common (~60 sets per sentence in a long
-    chat), so candidates are found by a pair of stems instead: two sets with an overlap of
-    at least `a` have their first two common stems (in the global order) within the first
-    `n - a + 2` stems of each, so a set that passes shares a pair of those with the
-    sentence. Each candidate is then checked exactly as `distinct_indices` defines it: still
-    among the `RECENT` latest of a prefix stem they share, sizes within the ratio, Jaccard
-    at least `SAME`. One-stem sets have no pair; they match only the same one stem.
+    chat), so candidates are found by three stems instead: two sets with an overlap of at
+    least `a` have their first three common stems (in the global order) within the first
+    `n - a + 3` stems of each, so a set that passes shares a triple of those with the
+    sentence. (Pairs, as before, let lists of candidates grow with the conversation: a long
+    session shares many pairs of common stems, far fewer triples.) Each candidate is then
+    checked exactly as `distinct_indices` defines it: still among the `RECENT` latest of a
+    prefix stem they share, sizes within the ratio, Jaccard at least `SAME`. A set of two
+    stems matches only sets of two (the ratio), and is found by the pair; one of one stem
+    matches only the same one stem.
     """
 
     def __init__(self) -> None:
         self._added: dict[str, int] = {}
         self._single: dict[str, int] = {}
-        self._by_pair: dict[tuple[str, str], list[tuple[frozenset[str], int, dict[str, int]]]] = {}
+        self._by_key: dict[tuple[str, ...], list[tuple[frozenset[str], int, dict[str, int]]]] = {}
 
     def add(
         self,
         stems: frozenset[str],
         ordered: Sequence[str],
         prefix: Sequence[str],
-        pairs: Sequence[tuple[str, str]],
+        keys: Sequence[tuple[str, ...]],
     ) -> None:
-        """Keep a set, given its stems in the global order, their prefix and `_pairs`."""
+        """Keep a set, given its stems in the global order, their prefix and `_keys`."""
         added = self._added
         seqs = {stem: added.get(stem, 0) for stem in prefix}
         for stem, seq in seqs.items():
@@ -94,15 +98,20 @@ class _RecentIndex:
             self._single[ordered[0]] = seqs[ordered[0]]
             return
         entry = (stems, len(stems), seqs)
-        for pair in pairs:
-            self._by_pair.setdefault(pair, []).append(entry)
+        by_key = self._by_key
+        for key in keys:
+            found = by_key.get(key)
+            if found is None:
+                by_key[key] = [entry]
+            else:
+                found.append(entry)
 
     def has_like(
         self,
         stems: frozenset[str],
         ordered: Sequence[str],
         prefix: Sequence[str],
-        pairs: Sequence[tuple[str, str]],
+        keys: Sequence[tuple[str, ...]],
     ) -> bool:
         """Whether a kept set like `stems` is among the `RECENT` latest of a prefix stem."""
         added = self._added
@@ -113,9 +122,9 @@ class _RecentIndex:
         # Jaccard >= 0.8 in integers, 9 * overlap >= 4 * (size + other size); sizes further
         # apart than the 0.8 ratio fail it whatever the overlap.
         low, high = -(-4 * size // 5), 5 * size // 4
-        by_pair = self._by_pair
-        for pair in pairs:
-            for other, other_size, seqs in by_pair.get(pair, ()):
+        by_key = self._by_key
+        for key in keys:
+            for other, other_size, seqs in by_key.get(key, ()):
                 if (
                     low <= other_size <= high
                     and 9 * len(stems & other) >= 4 * (size + other_size)
@@ -125,11 +134,12 @@ class _RecentIndex:
         return False
 
 
-def _pairs(ordered: Sequence[str]) -> list[tuple[str, str]]:
+def _keys(ordered: Sequence[str]) -> list[tuple[str, ...]]:
     # The fewest stems two sets as similar as `SAME` share is smallest against the
-    # smallest size that can pass, ceil(0.8 n); their first two common stems lie within
-    # the first n - that + 2 of each.
+    # smallest size that can pass, ceil(0.8 n); their first k common stems lie within the
+    # first n - that + k of each. Sets of two stems (k = 2) meet only sets of two.
     n = len(ordered)
+    k = 3 if n >= 3 else 2
     least = n + -(-4 * n // 5)
-    head = ordered[: min(n, n - -(-4 * least // 9) + 2)]
-    return [(a, b) for i, a in enumerate(head) for b in head[i + 1 :]]
+    head = ordered[: min(n, n - -(-4 * least // 9) + k)]
+    return list(combinations(head, k))

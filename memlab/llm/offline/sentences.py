@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
-from functools import cache, partial
+from functools import partial
 from typing import Literal
 
 from memlab.llm.offline.clauses import (
@@ -130,11 +130,31 @@ def _clause_date(clause: str, sentence_date: Callable[[], str | None]) -> str | 
     return date_of(clause) or sentence_date()
 
 
+class _Once:
+    """`fn(text)`, computed on the first call only (most sentences never need it).
+
+    A plain memo: `functools.cache` over a `partial` costs more to build, once per
+    sentence, than the date search it saves.
+    """
+
+    __slots__ = ("_done", "_fn", "_text", "_value")
+
+    def __init__(self, fn: Callable[[str], str | None], text: str) -> None:
+        self._fn, self._text = fn, text
+        self._done = False
+        self._value: str | None = None
+
+    def __call__(self) -> str | None:
+        if not self._done:
+            self._value, self._done = self._fn(self._text), True
+        return self._value
+
+
 def _sentence_slots(
     sentence: str, person: Person, keep_unparsed: bool
 ) -> Iterator[tuple[Slot, Kind]]:
     caseless = is_caseless(sentence)
-    sentence_date = cache(partial(date_of, sentence))
+    sentence_date = _Once(date_of, sentence)
     slots: list[Slot] = []
     for clause in _clauses(sentence, person):
         if not clause.strip() or HYPOTHETICAL_RE.search(clause):

@@ -108,6 +108,9 @@ _ABBREVIATIONS = word_set(
     "mr mrs ms dr prof st jr sr vs etc e.g i.e inc ltd co mt ave approx a.m p.m no fig"
 )
 _BOUNDARY = re.compile(r"([.!?…]+)([\"'”’)\]]*)(?:\s+|$)|\s*\n+\s*")
+# What can end a sentence, and what may follow its end punctuation ("…!\")").
+_INNER_BOUNDARY = re.compile("[.!?…\n]")
+_CLOSERS = ".!?…\"'”’)]"
 
 
 # The letters outside ASCII that a case-insensitive pattern matches as ASCII ones: the long s
@@ -145,7 +148,8 @@ def tokenize_words(text: str) -> list[str]:
     Returns:
         The words in order; punctuation and whitespace are dropped.
     """
-    return [w.replace("’", "'") for w in _WORD.findall(fold_case(text))]
+    words: list[str] = _WORD.findall(fold_case(text))
+    return words if "’" not in text else [w.replace("’", "'") for w in words]
 
 
 def _is_consonant(word: str, i: int) -> bool:
@@ -264,6 +268,11 @@ def split_sentences(text: str) -> list[str]:
     Returns:
         Non-empty stripped sentences with their end punctuation, in order.
     """
+    whole = text.strip()
+    if _INNER_BOUNDARY.search(whole.rstrip(_CLOSERS)) is None:
+        # No boundary before its end punctuation (most sentences, and every sentence split
+        # again): one piece, the text itself, whatever the loop below decides at its end.
+        return [whole] if whole else []
     out: list[str] = []
     start = 0
     for match in _BOUNDARY.finditer(text):

@@ -1,0 +1,103 @@
+"""The summaries' shortcuts (issue 17) give what the full reading gives, and dates read well."""
+
+from __future__ import annotations
+
+import gc
+from datetime import datetime
+
+from memlab.llm.offline.dates import resolve_dates
+from memlab.llm.offline.extract import extract_facts
+from memlab.llm.offline.summary import _sentence, summarize
+from memlab.llm.offline.text import split_sentences
+
+_SUNDAY = "Funny thing, I spent most of Sunday on the sofa under a blanket."
+_MONDAY = datetime(2023, 1, 23, 9, 0)
+
+
+def test_a_weekday_after_of_resolves_to_a_bare_date() -> None:
+    # Notebook 03 printed "I spent most of on 22 January 2023 on the sofa".
+    resolved = resolve_dates(_SUNDAY, _MONDAY)
+    assert resolved == "Funny thing, I spent most of 22 January 2023 on the sofa under a blanket."
+    assert resolve_dates("I have been ill since last March.", _MONDAY) == (
+        "I have been ill since March 2022."
+    )
+    # Where "on" reads well it stays.
+    assert resolve_dates("I was in Oslo on Sunday.", _MONDAY) == "I was in Oslo on 22 January 2023."
+
+
+def test_a_summary_of_resolved_turns_has_no_stray_preposition() -> None:
+    turns = [
+        ("user", resolve_dates(_SUNDAY, _MONDAY)),
+        ("assistant", "That sounds like a well earned rest."),
+    ]
+    summary, _ = summarize(turns)
+    assert "most of 22 January 2023 on the sofa" in summary
+    assert "of on" not in summary
+
+
+def test_sentences_without_a_first_person_word_are_not_read_for_facts() -> None:
+    # The gate skips reading; what the full reading finds must be the same either way.
+    sentences = [
+        "I moved to Porto in March.",
+        "My sister Ana just started learning chess.",
+        "we adopted a dog called Pixel",
+        "im a nurse now",
+        "Call me Mike.",
+        "The user lives in Lima.",
+        "Honestly the weather in Oslo was awful.",
+        "Ana lives in Porto and loves jazz.",
+        "ok thanks",
+    ]
+    read = 0
+    for body in sentences:
+        expected = tuple(extract_facts([("s", "user", body)]))
+        assert _sentence(f"User: {body}").facts == expected, body
+        read += bool(expected)
+    assert read >= 5  # the sentences with a first-person word did say facts
+
+
+def test_split_sentences_shortcut_keeps_its_pieces() -> None:
+    assert split_sentences("  I moved to Porto.  ") == ["I moved to Porto."]
+    assert split_sentences('She said "fine."') == ['She said "fine."']
+    assert split_sentences("Hi. I moved.") == ["Hi.", "I moved."]
+    assert split_sentences("Dr. Smith called!") == ["Dr. Smith called!"]
+    assert split_sentences("one\ntwo") == ["one", "two"]
+    assert split_sentences("...") == ["..."]
+    assert split_sentences("   ") == []
+
+
+def test_summarize_leaves_the_collector_as_it_found_it() -> None:
+    assert gc.isenabled()
+    summarize([("user", "I moved to Porto in March.")])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        summarize([("user", "I moved to Porto in March.")])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_every_date_rule_match_holds_one_of_its_key_words() -> None:
+    # `resolve_dates` searches a rule only when the text holds one of its key words: that is
+    # exact only if no match of the rule lacks them all.
+    from memlab.llm.offline.dates import _LETTERS, _RULE_KEYS, _RULES
+
+    phrases = [
+        "the day before yesterday", "the day after tomorrow", "yesterday morning", "last night",
+        "tomorrow evening", "today", "tonight", "earlier today", "this afternoon",
+        "on New Year's Day", "new years eve", "last weekend", "over the weekend", "next week",
+        "this month", "past year", "two days ago", "a couple of weeks ago", "3 months from now",
+        "in a few years", "last Tuesday", "next Friday", "on Sunday night", "this Wednesday",
+        "last summer", "in the fall", "during the winter", "on the 3rd of March", "5 Sept",
+        "May 7th", "on sepember 3", "since June", "next Jan", "last August", "until Dec",
+        "in 2 weeks", "one year ago", "this saturday morning",
+    ]  # fmt: skip
+    found = 0
+    for phrase in phrases:
+        text = f"Well, {phrase}, we met."
+        for (pattern, _), keys in zip(_RULES, _RULE_KEYS, strict=True):
+            for match in pattern.finditer(text):
+                found += 1
+                assert keys & set(_LETTERS.findall(match.group(0).lower())), (phrase, pattern)
+    assert found >= len(phrases)
