@@ -3,19 +3,27 @@
 An offline extraction grid on the bundled dataset (2 extract prompts x bm25@5, recall scored
 without an answer stage) is replayed on `local`, then on `processes` with `--workers` worker
 processes, into fresh files. Worker start-up (the fork server imports memlab and litellm once)
-is inside the measured time. Besides wall times, it prints where the `processes` run's time
+is inside the measured time; meanwhile the first job runs on a thread of the driver (the
+executor's in-driver job; `--no-driver-job` turns it off). The driver is warm: `local` ran
+first in this process, so litellm is loaded when the in-driver job starts (a fresh `memlab
+replay` imports it in the in-driver job, on the core the fork server does not use). Besides
+wall times, it prints where the `processes` run's time
 went, from CPU times that stay meaningful when other programs share the machine:
 
 - the driver: its set-up before the first job, its CPU during the run, and the merges (thread
   CPU and wall per shard, per unit);
 - each worker: start-up (first job's start minus its submission), jobs, units, CPU, busy time
   split into shard open / units / close, gaps between jobs, and its idle tail at the end;
+- the in-driver job: its units, when it started and ended (seconds into the run) against the
+  workers' first job, its busy time split as a worker's;
 - an idle-machine estimate of both runs from CPU seconds: `local` takes its CPU time;
   `processes` takes the start-up that cannot overlap (the longer of the driver's set-up and
   the fork server's imports), then the longer of the busiest worker's CPU and half of all CPU
-  spent meanwhile (two cores), then the last merge.
+  spent meanwhile (two cores): the workers', and the driver's (with an in-driver job, only
+  what exceeds the start-up: that job runs on the core the fork server leaves idle), then the
+  last merge.
 
-    .venv/bin/python benchmarks/executors.py [--limit N] [--workers N]
+    .venv/bin/python benchmarks/executors.py [--limit N] [--workers N] [--no-driver-job]
 
 Wall-clock figures taken while other processes use the CPU are not comparable; the CPU
 breakdown and the estimate are meant to be.
@@ -51,9 +59,12 @@ from memlab.lab.running.executors.base import (
     ShardTimings,
 )
 from memlab.lab.running.executors.merge import MergedShard
+from memlab.lab.running.executors.processes import ProcessesExecutor
 from memlab.lab.running.experiment import Experiment, build_experiment
 from memlab.lab.running.run_settings import ExecutionSpec
 from memlab.lab.running.runner import HealthWarning, replay
+from memlab.llm.loader import litellm
+from memlab.tokens import tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "datasets" / "memlab-synthetic-v1.jsonl"
@@ -111,11 +122,13 @@ class Traced:
 
 
 @contextmanager
-def traced(trace: Trace) -> Iterator[None]:
+def traced(trace: Trace, *, driver_job: bool) -> Iterator[None]:
     """Route the runner's distributed path through `Traced` and time each merge."""
     open_executor, merge_shard = opening.open_executor, merge.merge_shard
 
     def open_traced(spec: ExecutionSpec) -> Executor:
+        if spec.executor == "processes":
+            return Traced(ProcessesExecutor(workers=spec.workers, driver_job=driver_job), trace)
         return Traced(open_executor(spec), trace)
 
     def timed_merge(db: DuckDbMemoryDb, shard: Path) -> MergedShard | None:
@@ -186,10 +199,26 @@ def breakdown(proc: Run, trace: Trace, local: Run, preload_cpu: float) -> None:
     )
     print(f"  fork server imports (memlab, litellm, tokenizer): {preload_cpu:.2f} s CPU")
     by_worker: dict[str, list[tuple[ShardReport, ShardTimings]]] = defaultdict(list)
+    in_driver: list[tuple[ShardReport, ShardTimings]] = []
     for report in trace.reports:
         assert report.timings is not None
-        by_worker[report.worker].append((report, report.timings))
+        if report.timings.in_driver:
+            in_driver.append((report, report.timings))
+        else:
+            by_worker[report.worker].append((report, report.timings))
     worker_cpu: list[float] = []
+    first_worker_job = min(
+        (t.started_at for jobs in by_worker.values() for _, t in jobs), default=end
+    )
+    for report, t in in_driver:
+        # Its CPU is the whole driver's during the job (merges too): counted in the driver's.
+        print(
+            f"  in-driver job {report.worker}: {len(report.unit_ids)} units; ran"
+            f" {t.started_at - proc.start:.2f} -> {t.ended_at - proc.start:.2f} s into the run"
+            f" (workers' first job started at {first_worker_job - proc.start:.2f} s); busy"
+            f" {t.ended_at - t.started_at:.2f} s = open {t.open_s:.2f} + units {t.units_s:.2f}"
+            f" + close {t.close_s:.2f}; driver process CPU meanwhile {t.cpu_s:.2f} s"
+        )
     for name, jobs in sorted(by_worker.items()):
         jobs.sort(key=lambda j: j[1].started_at)
         first_report, first = jobs[0]
@@ -210,7 +239,9 @@ def breakdown(proc: Run, trace: Trace, local: Run, preload_cpu: float) -> None:
     # Driver CPU before the first job: its share of `proc.cpu_s` is not separable from the
     # merges, so count the set-up at its wall time (an upper bound under load).
     start_up = max(min(setup_wall, proc.cpu_s), preload_cpu)
-    parallel = max(max(worker_cpu), (sum(worker_cpu) + proc.cpu_s) / 2)
+    # Without an in-driver job, the driver's CPU (set-up, merges) counts in full, as before.
+    driver_cpu = max(proc.cpu_s - start_up, 0.0) if in_driver else proc.cpu_s
+    parallel = max(max(worker_cpu, default=0.0), (sum(worker_cpu) + driver_cpu) / 2)
     estimate = start_up + parallel + last_merge
     print(
         f"  idle-machine estimate: local {local.cpu_s:.1f} s (its CPU); processes"
@@ -224,15 +255,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--limit", type=int, default=12, help="conversations (default 12)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--no-driver-job", action="store_true", help="run every job on a worker process"
+    )
     args = parser.parse_args()
     warnings.simplefilter("ignore", HealthWarning)
+    # Importing the lab no longer imports litellm: load it (and the tokenizer) before timing,
+    # so that `local` is timed warm, as it always was here (the fork server stays cold).
+    litellm()
+    tokenizer()
     experiment = grid(args.limit)
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         local = run(experiment, folder / "l.duckdb", ExecutionSpec())
         trace = Trace()
-        with traced(trace):
+        with traced(trace, driver_job=not args.no_driver_job):
             spec = ExecutionSpec(executor="processes", workers=args.workers)
             proc = run(experiment, folder / "p.duckdb", spec)
     print(

@@ -5,46 +5,58 @@ TOML, or from the spec classes), `estimate_replay` what it will cost, `replay` i
 DuckDB file, and read the `Results` frames (`summary_df`, `probes_df`, `compare`,
 `pareto`), `plots` and `write_report`. The wings are subpackages: `memlab.lab.data`,
 `memlab.lab.running`, `memlab.lab.analysis`.
+
+Names load on first use (PEP 562): `from memlab.lab import replay` imports the runner, not
+matplotlib, and a worker process importing one module of a wing imports nothing else here.
 """
 
-from memlab.lab.analysis import (
-    SCORERS,
-    Comparison,
-    Results,
-    compare,
-    get_scorer,
-    open_results,
-    pareto,
-    plots,
-    summarize,
-    write_report,
-)
-from memlab.lab.data import (
-    Attachment,
-    Conversation,
-    Dataset,
-    Participant,
-    Probe,
-    Problem,
-    Session,
-    Turn,
-    load_dataset,
-    save_dataset,
-)
-from memlab.lab.running import (
-    AnswerSpec,
-    DatasetRef,
-    Estimate,
-    Experiment,
-    IngestSpec,
-    JudgeSpec,
-    RecallSpec,
-    SummarySpec,
-    build_experiment,
-    estimate_replay,
-    load_experiment,
-    replay,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from memlab.lab import analysis as analysis
+    from memlab.lab import data as data
+    from memlab.lab import running as running
+    from memlab.lab.analysis import (
+        SCORERS,
+        Comparison,
+        Results,
+        compare,
+        get_scorer,
+        open_results,
+        pareto,
+        plots,
+        summarize,
+        write_report,
+    )
+    from memlab.lab.data import (
+        Attachment,
+        Conversation,
+        Dataset,
+        Participant,
+        Probe,
+        Problem,
+        Session,
+        Turn,
+        load_dataset,
+        save_dataset,
+    )
+    from memlab.lab.running import (
+        AnswerSpec,
+        DatasetRef,
+        Estimate,
+        Experiment,
+        IngestSpec,
+        JudgeSpec,
+        RecallSpec,
+        SummarySpec,
+        build_experiment,
+        estimate_replay,
+        load_experiment,
+        replay,
+    )
 
 __all__ = [
     "SCORERS",
@@ -80,3 +92,81 @@ __all__ = [
     "summarize",
     "write_report",
 ]
+
+_ANALYSIS = "memlab.lab.analysis"
+_DATA = "memlab.lab.data"
+_RUNNING = "memlab.lab.running"
+# Each name's wing (whose own `__all__` exports it); the wings themselves were attributes of
+# this package when it imported them eagerly, and still are.
+_HOMES = {
+    "analysis": _ANALYSIS,
+    "data": _DATA,
+    "running": _RUNNING,
+    **dict.fromkeys(
+        [
+            "SCORERS",
+            "Comparison",
+            "Results",
+            "compare",
+            "get_scorer",
+            "open_results",
+            "pareto",
+            "plots",
+            "summarize",
+            "write_report",
+        ],
+        _ANALYSIS,
+    ),
+    **dict.fromkeys(
+        [
+            "Attachment",
+            "Conversation",
+            "Dataset",
+            "Participant",
+            "Probe",
+            "Problem",
+            "Session",
+            "Turn",
+            "load_dataset",
+            "save_dataset",
+        ],
+        _DATA,
+    ),
+    **dict.fromkeys(
+        [
+            "AnswerSpec",
+            "DatasetRef",
+            "Estimate",
+            "Experiment",
+            "IngestSpec",
+            "JudgeSpec",
+            "RecallSpec",
+            "SummarySpec",
+            "build_experiment",
+            "estimate_replay",
+            "load_experiment",
+            "replay",
+        ],
+        _RUNNING,
+    ),
+}
+
+
+def _load(name: str) -> object:
+    """The exported `name`, imported from its wing on first use (PEP 562 `__getattr__`)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(home)
+    value = module if module.__name__ == f"{__name__}.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+# Hidden from type checkers, which would otherwise accept any attribute of this package.
+if not TYPE_CHECKING:
+    __getattr__ = _load

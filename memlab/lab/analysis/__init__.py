@@ -1,11 +1,21 @@
-"""The lab's analysis wing: results frames, scorers, intervals, comparisons, plots, report."""
+"""The lab's analysis wing: results frames, scorers, intervals, comparisons, plots, report.
 
-from memlab.lab.analysis import plots
-from memlab.lab.analysis.compare import Comparison, compare
-from memlab.lab.analysis.report import write_report
-from memlab.lab.analysis.results import Results, open_results
-from memlab.lab.analysis.scorers import SCORERS, get_scorer
-from memlab.lab.analysis.summary import pareto, summarize
+Names load on first use (PEP 562): the runner and its workers read `results` without paying
+for matplotlib and the report.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from memlab.lab.analysis import plots
+    from memlab.lab.analysis.compare import Comparison, compare
+    from memlab.lab.analysis.report import write_report
+    from memlab.lab.analysis.results import Results, open_results
+    from memlab.lab.analysis.scorers import SCORERS, get_scorer
+    from memlab.lab.analysis.summary import pareto, summarize
 
 __all__ = [
     "SCORERS",
@@ -19,3 +29,36 @@ __all__ = [
     "summarize",
     "write_report",
 ]
+
+_HOMES = {
+    "SCORERS": "memlab.lab.analysis.scorers",
+    "Comparison": "memlab.lab.analysis.compare",
+    "Results": "memlab.lab.analysis.results",
+    "compare": "memlab.lab.analysis.compare",
+    "get_scorer": "memlab.lab.analysis.scorers",
+    "open_results": "memlab.lab.analysis.results",
+    "pareto": "memlab.lab.analysis.summary",
+    "plots": "memlab.lab.analysis.plots",
+    "summarize": "memlab.lab.analysis.summary",
+    "write_report": "memlab.lab.analysis.report",
+}
+
+
+def _load(name: str) -> object:
+    """The exported `name`, imported from its module on first use (PEP 562 `__getattr__`)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = importlib.import_module(home)
+    value = module if module.__name__ == f"{__name__}.{name}" else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+# Hidden from type checkers, which would otherwise accept any attribute of this package.
+if not TYPE_CHECKING:
+    __getattr__ = _load

@@ -99,6 +99,10 @@ class ShardTimings:
     """CPU seconds of the worker process during the job (all its threads)."""
     boot_cpu_s: float
     """CPU seconds of the worker process before its first job (start-up and imports)."""
+    in_driver: bool = False
+    """The job ran on a thread of the driver process (`processes`' in-driver job): no worker
+    booted for it, so `worker_started_at` is the job's start and `boot_cpu_s` 0, and `cpu_s`
+    is the whole driver's CPU during the job (its merges and bookkeeping too)."""
 
 
 @dataclass(frozen=True)

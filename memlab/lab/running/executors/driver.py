@@ -1,7 +1,8 @@
 """The driver of a distributed replay: chunk units into shard jobs, submit, merge, re-submit.
 
 The driver holds the results file; workers never open it. It writes a Parquet snapshot of the
-file's response cache for the workers, keeps at most `executor.slots()` jobs in flight,
+file's response cache for the workers, keeps at most `executor.slots()` jobs in flight (asked
+at every fill: an executor's slots may change, as `processes`' do when its in-driver job ends),
 merges each job's shards as the job ends (so progress, resume and the report see units as
 they finish), re-submits the unfinished units of a job whose worker died, and starts no job
 once the run budget is reached. Everything committed stays whatever stops the run.
@@ -70,18 +71,17 @@ def _work(plan: UnitPlan) -> tuple[int, int]:
 class _Chunks:
     """Unit ids, longest first, cut into chunks as workers free up (see the module doc)."""
 
-    def __init__(self, plans: Sequence[UnitPlan], *, slots: int, fixed: int | None) -> None:
+    def __init__(self, plans: Sequence[UnitPlan], *, fixed: int | None) -> None:
         ordered = sorted(plans, key=_work, reverse=True)  # stable: ties keep plan order
         self._ids = deque(p.unit_id for p in ordered)
-        self._slots = slots
         self._fixed = fixed
 
     def __len__(self) -> int:
         return len(self._ids)
 
-    def take(self) -> tuple[str, ...]:
-        """The next chunk (empty when every unit was dealt)."""
-        size = self._fixed or max(1, math.ceil(len(self._ids) / (2 * self._slots)))
+    def take(self, *, slots: int) -> tuple[str, ...]:
+        """The next chunk for one of `slots` (empty when every unit was dealt)."""
+        size = self._fixed or max(1, math.ceil(len(self._ids) / (2 * slots)))
         return tuple(self._ids.popleft() for _ in range(min(size, len(self._ids))))
 
     def clear(self) -> int:
@@ -112,7 +112,6 @@ def run_on_executor(
     run_tag = new_id()[:6]
     settings.shard_dir.mkdir(parents=True, exist_ok=True)
     snapshot = _snapshot_cache(db, settings.shard_dir, run_tag)
-    slots = max(executor.slots(), 1)
     base = ShardJob(
         job_id="",
         experiment=settings.experiment,
@@ -124,21 +123,24 @@ def run_on_executor(
         concurrency=settings.concurrency,
         cache_from=settings.cache_from,
     )
-    chunks = _Chunks(plans, slots=slots, fixed=settings.chunk_units)
+    chunks = _Chunks(plans, fixed=settings.chunk_units)
     pending: dict[Future[ShardReport], tuple[ShardJob, int]] = {}
     failure: BaseException | None = None
     jobs = 0
 
     def fill() -> None:
         nonlocal jobs
-        while chunks and len(pending) < slots and failure is None:
+        while chunks and failure is None:
+            slots = max(executor.slots(), 1)
+            if len(pending) >= slots:
+                return
             if guard.reached():
                 guard.skipped += chunks.clear()
                 return
             job = replace(
                 base,
                 job_id=f"{run_tag}-{jobs:04d}",
-                unit_ids=chunks.take(),
+                unit_ids=chunks.take(slots=slots),
                 budget_left=guard.left(),
             )
             jobs += 1

@@ -7,12 +7,18 @@ same loop as `local`. Model calls are answered first from a read-only Parquet sn
 results file's cache, then from the shard's own cache. An attempt reads the shards of earlier
 attempts of the same job (a worker that died) and skips the units committed there, so a dead
 worker loses only its unfinished units.
+
+`run_shard` also runs on a thread of the driver process (the `processes` executor's in-driver
+job, `memlab.lab.running.executors.driver_thread`): its per-process caches are filled under a
+lock, hold one experiment's plans and one snapshot at a time, and `release` empties them, so a
+long-lived driver (a notebook) keeps no dataset alive after its run.
 """
 
 from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -33,13 +39,17 @@ from memlab.lab.running.unit_loop import run_units
 from memlab.llm.sync import run_sync
 from memlab.schema import new_id
 
-__all__ = ["committed_in", "job_shards", "mark_worker_start", "run_shard"]
+__all__ = ["committed_in", "job_shards", "mark_worker_start", "release", "run_shard"]
 
 # A worker runs many jobs of one experiment: its dataset, plans and cache snapshot are read once.
 _PLANS: dict[str, tuple[Dataset, dict[str, UnitPlan]]] = {}
 _SNAPSHOTS: dict[tuple[str, int], list[tuple[Any, ...]]] = {}
-# (epoch seconds the process started, CPU seconds it spent before its first job)
+# (epoch seconds the process started, CPU seconds it spent before its first job); in the
+# driver process these are the driver's, and its in-driver job's report replaces them.
 _BOOT: list[float] = []
+# Jobs in one process run on more than one thread only in the driver; readers keep what they
+# got, so emptying the caches under a running job is safe.
+_LOCK = threading.Lock()
 
 
 def mark_worker_start() -> None:
@@ -66,17 +76,25 @@ def committed_in(shard: Path) -> set[str]:
         con.close()
 
 
+def release() -> None:
+    """Forget the cached plans and cache snapshot (they are read again by the next job)."""
+    with _LOCK:
+        _PLANS.clear()
+        _SNAPSHOTS.clear()
+
+
 def _snapshot(path: str) -> list[tuple[Any, ...]]:
     key = (path, os.stat(path).st_mtime_ns)
-    if key not in _SNAPSHOTS:
-        _SNAPSHOTS.clear()
-        with duckdb.connect() as con:
-            _SNAPSHOTS[key] = con.execute(
-                "SELECT request_hash, response, input_tokens, output_tokens, cost_usd"
-                " FROM read_parquet(?)",
-                [path],
-            ).fetchall()
-    return _SNAPSHOTS[key]
+    with _LOCK:
+        if key not in _SNAPSHOTS:
+            _SNAPSHOTS.clear()
+            with duckdb.connect() as con:
+                _SNAPSHOTS[key] = con.execute(
+                    "SELECT request_hash, response, input_tokens, output_tokens, cost_usd"
+                    " FROM read_parquet(?)",
+                    [path],
+                ).fetchall()
+        return _SNAPSHOTS[key]
 
 
 def run_shard(job: ShardJob) -> ShardReport:
@@ -87,8 +105,10 @@ def run_shard(job: ShardJob) -> ShardReport:
         ModelCallError: a model failed in a way the unit could not record as an error row.
     """
     started_at, cpu_at, clock = time.time(), time.process_time(), time.perf_counter()
-    if len(_BOOT) < 2:  # this process's first job
-        _BOOT[:] = [_BOOT[0] if _BOOT else started_at, cpu_at]
+    with _LOCK:
+        if len(_BOOT) < 2:  # this process's first job
+            _BOOT[:] = [_BOOT[0] if _BOOT else started_at, cpu_at]
+        boot = (_BOOT[0], _BOOT[1])
     plans_by_id = _plans(job)
     before: set[str] = set()
     for shard in job_shards(job.shard_dir, job.job_id):
@@ -114,14 +134,14 @@ def run_shard(job: ShardJob) -> ShardReport:
     finally:
         store.close()
     timings = ShardTimings(
-        worker_started_at=_BOOT[0],
+        worker_started_at=boot[0],
         started_at=started_at,
         ended_at=time.time(),
         open_s=opened - clock,
         units_s=replayed - opened,
         close_s=time.perf_counter() - replayed,
         cpu_s=time.process_time() - cpu_at,
-        boot_cpu_s=_BOOT[1],
+        boot_cpu_s=boot[1],
     )
     return ShardReport(
         job_id=job.job_id,
@@ -154,8 +174,10 @@ def _models(store: DuckDbMemoryDb, job: ShardJob) -> ReplayModels:
 def _plans(job: ShardJob) -> dict[str, UnitPlan]:
     from memlab.lab.running.runner import plan_units  # the runner imports the executors
 
-    if job.experiment_id not in _PLANS:
-        dataset = load_experiment_dataset(job.experiment)
-        plans = plan_units(job.experiment, dataset)
-        _PLANS[job.experiment_id] = (dataset, {p.unit_id: p for p in plans})
-    return _PLANS[job.experiment_id][1]
+    with _LOCK:
+        if job.experiment_id not in _PLANS:
+            dataset = load_experiment_dataset(job.experiment)
+            plans = plan_units(job.experiment, dataset)
+            _PLANS.clear()  # one experiment at a time: a driver's caches must not pile up
+            _PLANS[job.experiment_id] = (dataset, {p.unit_id: p for p in plans})
+        return _PLANS[job.experiment_id][1]
