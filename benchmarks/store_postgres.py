@@ -187,9 +187,12 @@ def pgvector_row(size: int, reps: int) -> dict[str, Any] | None:
         shared = total = 0
         for q in QUERIES:
             qv = embedder.embed([q])[0]
-            got = {h.memory.memory_id for h in pg.semantic_search(USER, qv, embedder=embedder.name)}
+            got = pg.semantic_search(USER, qv, embedder=embedder.name)
             exact = client.semantic_search(USER, qv, embedder=embedder.name)
-            shared += len(got & {h.memory.memory_id for h in exact})
+            # The corpus repeats its sentences, so the exact top 10 is one pick among tied
+            # memories: an HNSW hit counts when it scores as high as the exact 10th.
+            floor = min(h.score for h in exact) - 1e-6 if exact else 0.0
+            shared += min(len(exact), sum(1 for h in got if h.score >= floor))
             total += len(exact)
         row["HNSW recall@10 vs exact"] = round(shared / max(total, 1), 3)
         for name, db in (("pgvector", pg), ("client real[]", client)):
