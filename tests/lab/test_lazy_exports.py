@@ -87,3 +87,23 @@ worker = sorted(m for m in {heavy!r} if m in sys.modules)
 print(lab, worker)
 """
     assert _run(code).strip() == "[] []"
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_a_submodule_import_does_not_shadow_an_exported_name(package: str) -> None:
+    # Importing `pkg.compare` sets `pkg.compare` to the module; an exported function of the
+    # same name must still be the function (notebooks call `results.compare(...)`).
+    code = f"""
+import importlib, pkgutil, types
+package = importlib.import_module({package!r})
+for sub in pkgutil.iter_modules(package.__path__):
+    importlib.import_module(f"{package}.{{sub.name}}")
+for name in package.__all__:
+    value = getattr(package, name)
+    if isinstance(value, types.ModuleType):
+        assert name == "plots" or value.__name__.endswith("." + name) and name in (
+            "analysis", "data", "running"
+        ), name
+print("ok")
+"""
+    assert _run(code).strip() == "ok"

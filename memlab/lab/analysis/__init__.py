@@ -9,9 +9,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+# Eager: its submodule has the same name, and importing a submodule sets the package's
+# attribute to the module, which a lazy `__getattr__` would then never replace (pandas only).
+from memlab.lab.analysis.compare import Comparison, compare
+
 if TYPE_CHECKING:
     from memlab.lab.analysis import plots
-    from memlab.lab.analysis.compare import Comparison, compare
     from memlab.lab.analysis.report import write_report
     from memlab.lab.analysis.results import Results, open_results
     from memlab.lab.analysis.scorers import SCORERS, get_scorer
@@ -32,9 +35,7 @@ __all__ = [
 
 _HOMES = {
     "SCORERS": "memlab.lab.analysis.scorers",
-    "Comparison": "memlab.lab.analysis.compare",
     "Results": "memlab.lab.analysis.results",
-    "compare": "memlab.lab.analysis.compare",
     "get_scorer": "memlab.lab.analysis.scorers",
     "open_results": "memlab.lab.analysis.results",
     "pareto": "memlab.lab.analysis.summary",
