@@ -12,8 +12,9 @@ matplotlib, and a worker process importing one module of a wing imports nothing 
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from memlab.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from memlab.lab import analysis as analysis
@@ -152,21 +153,8 @@ _HOMES = {
 }
 
 
-def _load(name: str) -> object:
-    """The exported `name`, imported from its wing on first use (PEP 562 `__getattr__`)."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = importlib.import_module(home)
-    value = module if module.__name__ == f"{__name__}.{name}" else getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
+_getattr, __dir__ = lazy_exports(__name__, _HOMES, globals())
 
 # Hidden from type checkers, which would otherwise accept any attribute of this package.
 if not TYPE_CHECKING:
-    __getattr__ = _load
+    __getattr__ = _getattr

@@ -6,12 +6,12 @@ for matplotlib and the report.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 # Eager: its submodule has the same name, and importing a submodule sets the package's
 # attribute to the module, which a lazy `__getattr__` would then never replace (pandas only).
 from memlab.lab.analysis.compare import Comparison, compare
+from memlab.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from memlab.lab.analysis import plots
@@ -45,21 +45,8 @@ _HOMES = {
 }
 
 
-def _load(name: str) -> object:
-    """The exported `name`, imported from its module on first use (PEP 562 `__getattr__`)."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    module = importlib.import_module(home)
-    value = module if module.__name__ == f"{__name__}.{name}" else getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
+_getattr, __dir__ = lazy_exports(__name__, _HOMES, globals())
 
 # Hidden from type checkers, which would otherwise accept any attribute of this package.
 if not TYPE_CHECKING:
-    __getattr__ = _load
+    __getattr__ = _getattr

@@ -6,8 +6,9 @@ runs, not the cost estimate or the whole runner.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from memlab.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from memlab.lab.running.estimate import Estimate, estimate_replay
@@ -53,20 +54,8 @@ _HOMES = {
 }
 
 
-def _load(name: str) -> object:
-    """The exported `name`, imported from its module on first use (PEP 562 `__getattr__`)."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
+_getattr, __dir__ = lazy_exports(__name__, _HOMES, globals())
 
 # Hidden from type checkers, which would otherwise accept any attribute of this package.
 if not TYPE_CHECKING:
-    __getattr__ = _load
+    __getattr__ = _getattr

@@ -1,0 +1,41 @@
+"""Package exports loaded on first use (PEP 562), shared by the lab's package `__init__`s.
+
+A worker process imports `memlab.lab.running.executors`; with eager exports that pulled the
+whole lab (matplotlib, the report) into every worker. A package lists where each exported
+name lives and installs `lazy_exports(...)` as its `__getattr__` and `__dir__`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = ["lazy_exports"]
+
+
+def lazy_exports(
+    package: str, homes: Mapping[str, str], scope: dict[str, Any]
+) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
+    """`__getattr__` and `__dir__` for `package`, whose exports live in the `homes` modules.
+
+    Args:
+        package: The package's `__name__`.
+        homes: Exported name -> the module that defines it; a name whose home is the
+            submodule `<package>.<name>` is that module itself.
+        scope: The package's `globals()`; a loaded name is cached there, so each loads once.
+    """
+
+    def load(name: str) -> object:
+        home = homes.get(name)
+        if home is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        module = importlib.import_module(home)
+        value = module if module.__name__ == f"{package}.{name}" else getattr(module, name)
+        scope[name] = value
+        return value
+
+    def listing() -> list[str]:
+        return sorted({*scope, *scope.get("__all__", ())})
+
+    return load, listing
