@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from memlab.lazy import lazy_exports
+from memlab.lazy import wing_exports
 
 if TYPE_CHECKING:
     from memlab.lab import analysis as analysis
@@ -94,66 +94,11 @@ __all__ = [
     "write_report",
 ]
 
-_ANALYSIS = "memlab.lab.analysis"
-_DATA = "memlab.lab.data"
-_RUNNING = "memlab.lab.running"
-# Each name's wing (whose own `__all__` exports it); the wings themselves were attributes of
-# this package when it imported them eagerly, and still are.
-_HOMES = {
-    "analysis": _ANALYSIS,
-    "data": _DATA,
-    "running": _RUNNING,
-    **dict.fromkeys(
-        [
-            "SCORERS",
-            "Comparison",
-            "Results",
-            "compare",
-            "get_scorer",
-            "open_results",
-            "pareto",
-            "plots",
-            "summarize",
-            "write_report",
-        ],
-        _ANALYSIS,
-    ),
-    **dict.fromkeys(
-        [
-            "Attachment",
-            "Conversation",
-            "Dataset",
-            "Participant",
-            "Probe",
-            "Problem",
-            "Session",
-            "Turn",
-            "load_dataset",
-            "save_dataset",
-        ],
-        _DATA,
-    ),
-    **dict.fromkeys(
-        [
-            "AnswerSpec",
-            "DatasetRef",
-            "Estimate",
-            "Experiment",
-            "IngestSpec",
-            "JudgeSpec",
-            "RecallSpec",
-            "SummarySpec",
-            "build_experiment",
-            "estimate_replay",
-            "load_experiment",
-            "replay",
-        ],
-        _RUNNING,
-    ),
-}
+# The running wing first: it is the cheapest to import (its own exports load lazily), and a
+# worker asks only for its names.
+_WINGS = ("memlab.lab.running", "memlab.lab.data", "memlab.lab.analysis")
 
-
-_getattr, __dir__ = lazy_exports(__name__, _HOMES, globals())
+_getattr, __dir__ = wing_exports(__name__, _WINGS, globals())
 
 # Hidden from type checkers, which would otherwise accept any attribute of this package.
 if not TYPE_CHECKING:
