@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from requires import require
 
 from memlab.display import SessionSummaries, clip, short_date, short_id
 from memlab.lab.analysis.results import open_results
@@ -213,7 +214,7 @@ def test_results_render_counts_and_the_summary_table(tmp_path: Path) -> None:
 
 
 def test_ipython_text_form_is_the_same_compact_table(memory: Memory) -> None:
-    pretty = pytest.importorskip("IPython.lib.pretty")
+    pretty = require("IPython.lib.pretty", install="pip install -e '.[notebooks]'")
     memory.create_session_summary("s1")
     hits = memory.recall("Porto", strategy="bm25", over="messages", limit=2)
     text = pretty.pretty(hits)

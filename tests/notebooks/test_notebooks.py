@@ -13,8 +13,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from requires import require
 
-pytest.importorskip("nbclient", reason="the notebooks extra is not installed")
+require("nbclient", install="pip install -e '.[notebooks]'")
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))

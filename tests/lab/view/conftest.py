@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from requires import require
 
 sys.path.insert(0, str(Path(__file__).parent))
 from view_replay import build_replay
@@ -43,13 +44,8 @@ def chrome() -> Iterator[Any]:
         if os.environ.get("CI"):
             pytest.fail(f"CI must install {CHROMIUM} and {CHROMEDRIVER} (see .ci/run)")
         pytest.skip("no Chromium: apt-get install -y chromium chromium-driver")
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("no selenium: pip install -e '.[dev]'")
+    webdriver = require("selenium.webdriver", install="pip install -e '.[dev]'")
+    from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
