@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 from types import ModuleType
+from typing import NoReturn
 
 import pytest
 
@@ -18,7 +19,14 @@ def require(module: str, *, install: str) -> ModuleType:
     try:
         return importlib.import_module(module)
     except ImportError:
-        why = f"{module} is not installed: {install} (make test installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must test this: {why}")
-        pytest.skip(why)
+        unavailable(f"{module} is not installed: {install} (make test installs it)")
+
+
+def unavailable(why: str) -> NoReturn:
+    """A test's real dependency (a module, a browser, a server build) is missing: say `why`.
+
+    Fails in CI, where `make test` must have installed it; skips on a developer's machine.
+    """
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must test this: {why}")
+    pytest.skip(why)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -10,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from requires import require
+from requires import require, unavailable
 
 sys.path.insert(0, str(Path(__file__).parent))
 from view_replay import build_replay
@@ -41,9 +40,7 @@ def replay_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def chrome() -> Iterator[Any]:
     """A headless Chromium session; skipped where Chromium is missing, except in CI."""
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must install {CHROMIUM} and {CHROMEDRIVER} (see .ci/run)")
-        pytest.skip("no Chromium: apt-get install -y chromium chromium-driver")
+        unavailable(f"no {CHROMIUM} or {CHROMEDRIVER}: apt-get install -y chromium chromium-driver")
     webdriver = require("selenium.webdriver", install="pip install -e '.[dev]'")
     from selenium.webdriver.chrome.service import Service
 
