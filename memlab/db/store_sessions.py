@@ -16,6 +16,7 @@ from memlab.db.rows import (
     message_from_row,
     messages_table,
     naive_utc,
+    run_from_row,
     summary_from_row,
 )
 from memlab.db.store_core import StoreCore, check_limit, check_user
@@ -104,12 +105,7 @@ class SessionsMixin(StoreCore):
             [user_id, list(by_run)],
         ).fetchall():
             by_run[row[0]].append(message_from_row(row[1:]))
-        return [
-            Run(
-                run_id=r, session_id=s, user_id=user_id, status=st, created_at=c, messages=by_run[r]
-            )
-            for r, s, st, c in heads
-        ]
+        return [run_from_row(head, user_id, by_run[head[0]]) for head in heads]
 
     def upsert_summary(self, summary: SessionSummary) -> None:
         """Store (or replace) the summary of one session."""

@@ -29,6 +29,7 @@ __all__ = [
     "clip_read",
     "expand_contractions",
     "is_caseless",
+    "is_hypothetical",
     "is_past_tense",
     "rewrite_to_user",
     "third_person_verb",
@@ -67,6 +68,22 @@ _CONTRACTIONS = [
 # Every contraction above has an apostrophe or is one of the lazy spellings: most sentences
 # have neither, and one search saves the eleven substitutions.
 _ANY_CONTRACTION = re.compile(r"'|\b(?:im|ive|dont|cant)\b", re.I)
+# Per pattern of `_CONTRACTIONS`, in order, text each of its matches holds (in `fold_case`,
+# as `re.I` reads it): a sentence with an apostrophe still skips the patterns it cannot match.
+_CONTRACTION_HINTS = (
+    "can't",
+    "won't",
+    "n't",
+    "'m",
+    "'re",
+    "'ve",
+    "'ll",
+    "'d",
+    "im",
+    "ive",
+    "dont",
+    "cant",
+)
 
 
 def expand_contractions(text: str) -> str:
@@ -74,8 +91,12 @@ def expand_contractions(text: str) -> str:
     t = text.translate(_QUOTES)
     if not _ANY_CONTRACTION.search(t):
         return t
-    for pattern, replacement in _CONTRACTIONS:
-        t = pattern.sub(replacement, t)
+    folded = fold_case(t)
+    for (pattern, replacement), hint in zip(_CONTRACTIONS, _CONTRACTION_HINTS, strict=True):
+        if hint in folded:
+            changed = pattern.sub(replacement, t)
+            if changed != t:
+                t, folded = changed, fold_case(changed)
     return t
 
 
@@ -142,12 +163,32 @@ def _person_patterns(person: Literal["first", "second"]) -> tuple[re.Pattern[str
 
 
 _PERSON_PATTERNS = {person: _person_patterns(person) for person in ("first", "second")}
+# Per person, the words the possessive, reflexive and owned patterns (case-insensitive) and
+# the object pattern (case-sensitive) match: a text holding none of a pattern's words (in
+# `fold_case`, as `re.I` reads it) cannot match it, and most clauses say none of them, so
+# their substitutions are skipped.
+_PERSON_WORDS = {
+    person: (
+        tuple(possessive.split("|")),
+        tuple(reflexive.split("|")),
+        tuple(owned.split("|")),
+        () if obj == "(?!)" else ("me", "us", "Me"),
+    )
+    for person, (_, possessive, obj, reflexive, owned) in _PRONOUNS.items()
+}
+if _PRONOUNS["first"][2] != r"\b(?:me|us|Me)\b":  # the object words above are these
+    raise AssertionError("update _PERSON_WORDS with _PRONOUNS")
+
+
+def _holds(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
 
 
 def rewrite_to_user(clause: str, person: Literal["first", "second"]) -> str:
     """Rewrite the speaker (first person) or the addressee (second person) as "User"."""
     subject, possessive, reflexive, owned, obj = _PERSON_PATTERNS[person]
-    t = _THE_USER.sub("User", clause)
+    possessives, reflexives, owns, objects = _PERSON_WORDS[person]
+    t = _THE_USER.sub("User", clause) if "user" in fold_case(clause) else clause
     if person == "first":
         # Only "Call me Mike" at the start names the speaker; "my friends call me Pri" is a
         # nickname among friends.
@@ -158,16 +199,30 @@ def rewrite_to_user(clause: str, person: Literal["first", "second"]) -> str:
     first = _USER.search(t)
     if first:
         t = t[: first.end()] + _SHARED_AND.sub(r"\1 User ", t[first.end() :])
-    t = possessive.sub("User's", t)
-    t = reflexive.sub("themselves", t)
-    t = owned.sub("theirs", t)
-    return obj.sub("them", t)
+    if _holds(fold_case(t), possessives):
+        t = possessive.sub("User's", t)
+    if _holds(fold_case(t), reflexives):
+        t = reflexive.sub("themselves", t)
+    if _holds(fold_case(t), owns):
+        t = owned.sub("theirs", t)
+    return obj.sub("them", t) if _holds(t, objects) else t
 
 
 HYPOTHETICAL_RE = re.compile(
     r"\b(?:if|unless|whether|wish(?:es)?|imagine|suppose|pretend|used\s+to)\b", re.I
 )
 """A clause about what is not (or not yet) so ("if I lived in Paris", "I used to ...")."""
+_HYPOTHETICAL_HINTS = ("if", "unless", "whether", "wish", "imagine", "suppose", "pretend", "used")
+
+
+def is_hypothetical(clause: str) -> bool:
+    """Whether `HYPOTHETICAL_RE` matches `clause`; most clauses hold none of its words."""
+    folded = fold_case(clause)
+    if not any(hint in folded for hint in _HYPOTHETICAL_HINTS):
+        return False
+    return HYPOTHETICAL_RE.search(clause) is not None
+
+
 QUESTION_START_RE = re.compile(
     r"^\W*(?:what|where|when|why|how|who|which|whose|(?:do|does|did|are|were|can|could|would"
     r"|will|should|have|has|is)\s+(?:you|u|it|there|we|they))\b",

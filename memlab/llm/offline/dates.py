@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from memlab.llm.offline.text import DATE_RE, fold_case, fold_letters, may_say_date, word_set
+from memlab.llm.offline.date_words import candidate_rules
+from memlab.llm.offline.text import DATE_RE, fold_letters, may_say_date
 
 __all__ = ["RESOLVED_RE", "format_day", "resolve_dated_text", "resolve_dates", "strip_dates"]
 
@@ -252,70 +253,17 @@ _RULES: list[_Rule] = [
             "next", "last", "this"} else "")),
 ]  # fmt: skip
 _MAY_VERB = re.compile(r"\b(?:I|we|you|he|she|they|it|that|this)\s+may\b", re.I)
-# Most texts say no date. Every rule's match holds one of these words whole (between
-# characters that are not letters a-z): a text without any is returned at once, and the
-# search for every rule at once (group names dropped) runs only on the others.
-_RULE_WORDS = word_set(
-    """
-    yesterday tomorrow today tonight night morning afternoon evening day days week weeks
-    weekend month months year years monday tuesday wednesday thursday friday saturday sunday
-    spring summer autumn fall winter jan january feb february mar march apr april may jun
-    june jul july aug august sep sept september oct october nov november dec december
-    """
-)
-_LETTERS = re.compile("[a-z]+")
-_WEEKDAY_WORDS = "monday tuesday wednesday thursday friday saturday sunday"
-_MONTH_WORDS = (
-    "jan january feb february mar march apr april may jun june jul july aug august sep sept"
-    " september sepember oct october nov november dec december"  # "sep" "ember": `_MONTH_RE`
-)
-_UNIT_WORDS = "day days week weeks month months year years"
-_SEASON_WORDS = "spring summer autumn fall winter"
-# Per rule of `_RULES`, in order: words one of which every match of the rule holds whole. A
-# rule none of whose words the text holds cannot match, and is not searched: the 22-way
-# search for a first date cost more than the rest of the rewriting, and most texts that
-# hold a word of `_RULE_WORDS` ("days", "May") say no date the rules read.
-_RULE_KEYS: list[frozenset[str]] = [
-    word_set(words)
-    for words in (
-        "day yesterday",
-        "day tomorrow",
-        "yesterday night",
-        "tomorrow",
-        "today tonight morning afternoon evening",
-        "year years",
-        "weekend",
-        "weekend",
-        "week",
-        "month",
-        "year",
-        _UNIT_WORDS,
-        _UNIT_WORDS,
-        _UNIT_WORDS,
-        _WEEKDAY_WORDS,
-        _WEEKDAY_WORDS,
-        _WEEKDAY_WORDS,
-        _SEASON_WORDS,
-        _SEASON_WORDS,
-        _MONTH_WORDS,
-        _MONTH_WORDS,
-        _MONTH_WORDS,
-    )
-]
 
 
-def _rules_for(text: str) -> tuple[list[_Rule], int]:
-    # The rules that may match `text` (a folded copy), and where the first match of any of
-    # them starts: every rule's matches start there or later, so each is searched from
-    # there. No rules when none matches.
-    words = set(_LETTERS.findall(fold_case(text)))
-    if _RULE_WORDS.isdisjoint(words):
-        return [], 0
-    rules = [
-        rule for rule, keys in zip(_RULES, _RULE_KEYS, strict=True) if not words.isdisjoint(keys)
-    ]
-    starts = [found.start() for found in (p.search(text) for p, _ in rules) if found]
-    return (rules, min(starts)) if starts else ([], 0)
+def _rules_for(text: str) -> list[tuple[_Rule, list[re.Match[str]]]]:
+    # The rules that match `text` (a folded copy), each with its matches in order; none when
+    # none matches. Only rules whose words the text holds are searched (`date_words`).
+    out = []
+    for index in candidate_rules(text):
+        found = list(_RULES[index][0].finditer(text))
+        if found:
+            out.append((_RULES[index], found))
+    return out
 
 
 def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None = None) -> str:
@@ -337,7 +285,7 @@ def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None
     # them as, so what a match says ("ſpring") is a key the rules know ("spring"); the copy
     # has the same length, and the text between dates is taken from the original.
     read = fold_letters(text)
-    rules, first = _rules_for(read)
+    rules = _rules_for(read)
     if not rules:
         return text
     day = now.date() if isinstance(now, datetime) else now
@@ -347,8 +295,8 @@ def resolve_dates(text: str, now: datetime | date | None, *, future: bool | None
     elif ahead is None and _PAST.search(read):
         ahead = False
     spans: list[tuple[int, int, str]] = []
-    for pattern, fn in rules:
-        for m in pattern.finditer(read, first):
+    for (_, fn), matches in rules:
+        for m in matches:
             if any(m.start() < end and start < m.end() for start, end, _ in spans):
                 continue
             if "may" in m.group(0).lower() and _MAY_VERB.search(read, max(0, m.start() - 6)):

@@ -9,8 +9,9 @@ output. The litellm provider in `memlab.llm.offline.model` wraps these functions
 This module is the public surface. The rules live by concern in `memlab.llm.offline`: `vocab`
 (word lists), `clauses` (sentences, clauses, the subject "User"), `values`, `slots`, `plans`
 and `table` (the slot rules), `sentences` and `fallback` (statements no rule reads), `dates`
-(relative dates), `extract` (facts from messages), `decide` (memory operations), `summary`
-(summaries), `answer` (answers and scores) and `text` (words and sentences).
+and `date_words` (relative dates), `extract` (facts from messages), `decide` (memory
+operations), `summary` (summaries), `answer` (answers and scores) and `text` (words and
+sentences).
 """
 
 from __future__ import annotations

@@ -76,12 +76,16 @@ class Rule:
             reads only speakers.
         handle: Turns a match into slots.
         mode: Where the subject stands: before the verb, as a possessive, or anywhere.
+        words: For a floating rule, words one of which every match holds (lowercase, as
+            `fold_case` writes the text): a clause without any is not searched, as a
+            floating pattern is tried at every position. Empty: no such words.
     """
 
     strict: re.Pattern[str]
     loose: re.Pattern[str] | None
     handle: SlotHandler
     mode: Mode
+    words: tuple[str, ...] = ()
 
 
 STRICT_PREFIX: dict[Mode, str] = {
@@ -97,10 +101,16 @@ _LOOSE_PREFIX: dict[Mode, str] = {
 }
 
 
-def _rule(mode: Mode, body: str, handle: SlotHandler, *, loose: bool = True) -> Rule:
+def _rule(
+    mode: Mode, body: str, handle: SlotHandler, *, loose: bool = True, words: str = ""
+) -> Rule:
     strict = re.compile(STRICT_PREFIX[mode] + body, re.I)
     return Rule(
-        strict, re.compile(_LOOSE_PREFIX[mode] + body, re.I) if loose else None, handle, mode
+        strict,
+        re.compile(_LOOSE_PREFIX[mode] + body, re.I) if loose else None,
+        handle,
+        mode,
+        tuple(words.split()),
     )
 
 
@@ -123,7 +133,7 @@ RETRACTION_RULES = [
           r"(?:\s+(?:with|from)\s+(?P<v>.+))?", read_breakup),
     _rule("floating", r"(?P<v>(?-i:[A-Z])[\w'-]+)\s+and\s+User\s+(?:have\s+|has\s+|just\s+)?"
           r"(?:broke\s+up|broken\s+up|split\s+up|separated|divorced|got\s+divorced)\b",
-          read_breakup, loose=False),
+          read_breakup, loose=False, words="and"),
 ]  # fmt: skip
 """Rules that end a fact ("my dog died", "I quit my job"), tried before `SLOT_RULES`."""
 
@@ -150,7 +160,7 @@ SLOT_RULES = [
           read_age),
     _rule("floating", r"(?P<v>(?-i:[A-Z])[\w'-]+)\s+and\s+User\s+(?:has\s+been\s+|have\s+been\s+"
           r"|are\s+|were\s+|is\s+|got\s+|just\s+got\s+)(?:happily\s+)?(?P<st>married|engaged)\b",
-          read_partner_status, loose=False),
+          read_partner_status, loose=False, words="and"),
     _rule("subject", r"(?:is|got)\s+(?:happily\s+)?(?P<st>married|engaged|divorced)"
           r"(?:\s+to\s+(?P<v>.+))?", read_partner_status),
     _rule("subject", r"is\s+(?P<st>single|divorced|widowed|separated)\b", read_partner_status),
@@ -188,7 +198,8 @@ SLOT_RULES = [
           r"|pescetarian"
           r"|gluten-free|lactose\s+intolerant)\b", read_diet),
     _rule("floating", r"(?:technically|basically|officially|mostly|now)\s+(?:a\s+)?(?P<v>vegetarian"
-          r"|vegan|pescatarian|pescetarian)\b(?=\s*(?:now\b|$|[,.!;]))", read_diet, loose=False),
+          r"|vegan|pescatarian|pescetarian)\b(?=\s*(?:now\b|$|[,.!;]))", read_diet, loose=False,
+          words="technically basically officially mostly now"),
     _rule("subject", r"is\s+allergic\s+to" + _V, read_allergy),
     _rule("subject", r"(?P<pred>hates?|dislikes?|detests?|loathes?|(?:does|do)\s+not\s+"
           r"(?:really\s+)?(?:like|enjoy|love)|cannot\s+stand|can\s+not\s+stand|is\s+not\s+"
@@ -208,6 +219,7 @@ SLOT_RULES = [
     _rule("subject", r"will" + _V, read_will),
     _rule("subject", r"is\s+(?P<ing>[a-z]+ing)\b(?P<v>.*)", read_progressive),
     _rule("floating", r"(?:job|position|role|internship|gig|offer)\s+"
-          r"(?:as\s+an?\s+[\w\s-]{1,40}?\s+)?(?:at|with)" + _V, read_employer),
+          r"(?:as\s+an?\s+[\w\s-]{1,40}?\s+)?(?:at|with)" + _V, read_employer,
+          words="job position role internship gig offer"),
 ]  # fmt: skip
 """The slot rules, in the order they are tried."""

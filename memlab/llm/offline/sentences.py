@@ -17,12 +17,12 @@ from typing import Literal
 
 from memlab.llm.offline.clauses import (
     CLAUSE_SUBJECTS,
-    HYPOTHETICAL_RE,
     QUESTION_START_RE,
     bounded,
     clip_read,
     expand_contractions,
     is_caseless,
+    is_hypothetical,
     rewrite_to_user,
 )
 from memlab.llm.offline.dates import resolve_dates, strip_dates
@@ -31,7 +31,15 @@ from memlab.llm.offline.table import (
     clause_slots,
     date_of,
 )
-from memlab.llm.offline.text import DATE_RE, content_stems, split_sentences, stem_word
+from memlab.llm.offline.text import (
+    DATE_RE,
+    content_stems,
+    fold_case,
+    may_say_date,
+    split_sentences,
+    stem_word,
+    word_set,
+)
 from memlab.llm.offline.values import (
     ReadContext,
     Slot,
@@ -72,6 +80,9 @@ def _splitter(person: Person) -> re.Pattern[str]:
 
 
 _SPLIT = {"first": _splitter("first"), "second": _splitter("second")}
+# Every cut of `_SPLIT` holds a ";", a "," or one of its conjunctions ("although" holds
+# "though"), in `fold_case` as `re.I` reads it: a sentence without any is one clause.
+_SPLIT_HINTS = word_set("; , and but so because since though while whereas plus then")
 
 
 _DATED = ("plan:", "event:", "partner")
@@ -79,9 +90,12 @@ _DATED = ("plan:", "event:", "partner")
 
 def _dated(slot: Slot, clause: str) -> Slot:
     # "next month I'm doing a lake crossing": a plan or event keeps the clause's date.
-    if not slot.attribute.startswith(_DATED) or DATE_RE.search(slot.text) or slot.negated:
+    # (`may_say_date` first: most texts name no date, and it is the cheaper test.)
+    if not slot.attribute.startswith(_DATED) or slot.negated:
         return slot
-    when = DATE_RE.search(clause)
+    if may_say_date(slot.text) and DATE_RE.search(slot.text):
+        return slot
+    when = DATE_RE.search(clause) if may_say_date(clause) else None
     if when is None:
         return slot
     text = re.sub(r"^User is (married|engaged)\b", r"User got \1", slot.text)
@@ -116,6 +130,9 @@ _COUPLE = re.compile(
 def _clauses(sentence: str, person: Person) -> list[str]:
     # "Lena and I got married": a name (or "my wife") before "and I" is a subject, not a
     # clause of its own.
+    folded = fold_case(sentence)
+    if not any(hint in folded for hint in _SPLIT_HINTS):
+        return [sentence]
     out: list[str] = []
     for piece in _SPLIT[person].split(sentence):
         joined = f"{out[-1].strip()} and {piece}" if out else ""
@@ -157,7 +174,7 @@ def _sentence_slots(
     sentence_date = _Once(date_of, sentence)
     slots: list[Slot] = []
     for clause in _clauses(sentence, person):
-        if not clause.strip() or HYPOTHETICAL_RE.search(clause):
+        if not clause.strip() or is_hypothetical(clause):
             continue
         user_clause = rewrite_to_user(clause.strip(), person)
         ctx = ReadContext(loose=False, caseless=caseless, clause=user_clause)

@@ -70,6 +70,7 @@ def apply_rules(rules: Sequence[Rule], text: str, ctx: ReadContext) -> list[Slot
     # order, that matches at one of them: the rules of that mode before it are not tried,
     # nor any of them when none matches.
     starts: dict[Mode, list[int]] | None = None
+    folded: str | None = None
     first: dict[Mode, int] = {}
     tried: Sequence[Rule]
     if ctx.loose:
@@ -77,8 +78,11 @@ def apply_rules(rules: Sequence[Rule], text: str, ctx: ReadContext) -> list[Slot
     else:
         gate, subsets = _gate(rules)
         starts = {}
+        folded = fold_case(text)
         for mode, finder in _STARTS.items():
-            found_at = [m.start() for m in finder.finditer(text)]
+            found_at = (
+                [m.start() for m in finder.finditer(text)] if _START_HINTS[mode] in folded else []
+            )
             any_rule = gate.get(mode)
             if any_rule is not None:
                 matched = [m for m in (any_rule.match(text, i) for i in found_at) if m]
@@ -108,6 +112,10 @@ def apply_rules(rules: Sequence[Rule], text: str, ctx: ReadContext) -> list[Slot
                 has_subject = _SUBJECT.search(text) is not None
             if not has_subject:
                 continue
+            if rule.words:
+                folded = fold_case(text) if folded is None else folded
+                if not any(word in folded for word in rule.words):
+                    continue
         found: Iterable[re.Match[str] | None]
         if starts is None or rule.mode == "floating":
             found = pattern.finditer(text)
@@ -136,6 +144,9 @@ _STARTS: dict[Mode, re.Pattern[str]] = {
     "subject": re.compile(r"\buser(?=\s)", re.I),
     "possessive": re.compile(r"\buser's\s", re.I),
 }
+# What each of those holds (in `fold_case`, as `re.I` reads it): a text without it has no
+# such place, and is not scanned for one.
+_START_HINTS: dict[Mode, str] = {"subject": "user", "possessive": "user's"}
 # Where a strict prefix matches one way only: "User" (or "User's") and one space before a
 # word that is not an adverb. There the gate's first matching alternative, after its one
 # prefix, is the first rule of the mode that matches.

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from memlab.db.rows import message_from_row, message_row
-from memlab.schema import Message, ToolCall
+import pytest
+from pydantic import ValidationError
+
+from memlab.db.rows import message_from_row, message_row, run_from_row
+from memlab.schema import Message, Run, ToolCall
 
 
 def test_message_from_row_equals_model_construct() -> None:
@@ -30,3 +33,27 @@ def test_message_from_row_equals_model_construct() -> None:
         # A built message stays a normal, validated-on-assignment model.
         read.content = "changed"
         assert read.content == "changed" and message.content != "changed"
+
+
+def test_run_from_row_equals_a_validated_run() -> None:
+    messages = [Message(role="user", content="I moved to Porto.")]
+    created = datetime(2023, 5, 7, 12, 30)  # as the store returns it: naive UTC
+    row = ("r1", "s1", "error", created)
+    read = run_from_row(row, "u1", messages)
+    validated = Run(
+        run_id="r1",
+        session_id="s1",
+        user_id="u1",
+        status="error",
+        created_at=created,
+        messages=messages,
+    )
+    assert read == validated
+    assert read.created_at == datetime(2023, 5, 7, 12, 30, tzinfo=UTC)
+    assert read.__pydantic_fields_set__ == validated.__pydantic_fields_set__
+    assert read.model_dump() == validated.model_dump()
+    # A built run stays a normal, validated-on-assignment model.
+    read.status = "completed"
+    assert read.status == "completed"
+    with pytest.raises(ValidationError):
+        read.status = "lost"  # type: ignore[assignment]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 from datetime import datetime
 
 from memlab.llm.offline.dates import resolve_dates
@@ -81,7 +82,8 @@ def test_summarize_leaves_the_collector_as_it_found_it() -> None:
 def test_every_date_rule_match_holds_one_of_its_key_words() -> None:
     # `resolve_dates` searches a rule only when the text holds one of its key words: that is
     # exact only if no match of the rule lacks them all.
-    from memlab.llm.offline.dates import _LETTERS, _RULE_KEYS, _RULES
+    from memlab.llm.offline.date_words import DIGIT_KEY, LETTERS, RULE_ALSO, RULE_KEYS
+    from memlab.llm.offline.dates import _RULES
 
     phrases = [
         "the day before yesterday", "the day after tomorrow", "yesterday morning", "last night",
@@ -96,8 +98,39 @@ def test_every_date_rule_match_holds_one_of_its_key_words() -> None:
     found = 0
     for phrase in phrases:
         text = f"Well, {phrase}, we met."
-        for (pattern, _), keys in zip(_RULES, _RULE_KEYS, strict=True):
+        for (pattern, _), keys, also in zip(_RULES, RULE_KEYS, RULE_ALSO, strict=True):
             for match in pattern.finditer(text):
                 found += 1
-                assert keys & set(_LETTERS.findall(match.group(0).lower())), (phrase, pattern)
+                words = set(LETTERS.findall(match.group(0).lower()))
+                assert keys & words, (phrase, pattern)
+                # The second list: a word of it too, or a digit for the rules that need one.
+                if re.search(r"\d", match.group(0)):
+                    words.add(DIGIT_KEY)
+                assert not also or also & words, (phrase, pattern)
     assert found >= len(phrases)
+
+
+def test_the_word_gates_keep_what_the_patterns_read() -> None:
+    # Each gate skips a pattern only for a text without its words: where they are written in
+    # other cases or letters `re.I` folds ("ſ", "İ"), the pattern still runs.
+    from memlab.llm.offline.clauses import expand_contractions, is_hypothetical, rewrite_to_user
+
+    assert rewrite_to_user("I love mYſelf and oUR dog, it is MINE", "first") == (
+        "User loves themselves and User's dog, it is theirs"
+    )
+    assert rewrite_to_user("the uſer met me and us", "first") == "User met them and them"
+    assert rewrite_to_user("Me too", "first") == "them too"
+    assert rewrite_to_user("you love yourſelf", "second") == "User loves themselves"
+    assert expand_contractions("I'M sure we CAN'T, dont worry") == (
+        "I am sure we cannot, do not worry"
+    )
+    assert is_hypothetical("İf I lived in Paris")
+    assert is_hypothetical("I uſed to smoke")
+    assert not is_hypothetical("I live in Paris")
+
+
+def test_floating_rules_still_read_in_other_cases() -> None:
+    facts = [f.text for f in extract_facts([("m", "user", "Lena AND I got married.")])]
+    assert facts == ["User is married to Lena."]
+    facts = [f.text for f in extract_facts([("m", "user", "I got a JOB offer at Shopify.")])]
+    assert facts == ["User works at Shopify."]
