@@ -6,13 +6,20 @@ the duplicate check sees both near-duplicates and distinct sentences. Two figure
 the prompt, the offline provider, parsing, the store).
 
     .venv/bin/python benchmarks/offline_summary.py [--sizes 2500,10000,100000] [--no-memory]
+        [--repeat 3]
+
+Each figure is the median of `--repeat` runs: on a shared 2-core machine one run of the same
+code varied from 8 to 12 s at 100k messages.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import time
+from collections.abc import Callable
+from functools import partial
 
 from memlab import Memory
 from memlab.llm.offline.summary import summarize
@@ -125,6 +132,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2500,10000,100000")
     parser.add_argument("--no-memory", action="store_true", help="time summarize() only")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
     args = parser.parse_args()
     # CPU seconds (all threads of this process) next to wall time: on a machine shared with
     # other work, wall time grows with the load and CPU time much less.
@@ -132,15 +140,26 @@ def main() -> None:
     via_memory(session(4))  # the first model call imports litellm: not part of a summary
     for size in (int(s) for s in args.sizes.split(",")):
         turns = session(size)
-        started, cpu = time.perf_counter(), time.process_time()
-        summarize(turns)
-        direct, cpu = time.perf_counter() - started, time.process_time() - cpu
+        direct, cpu = median_of(args.repeat, partial(timed_summarize, turns))
         if args.no_memory:
             full = "-"
         else:
-            wall, used = via_memory(turns)
+            wall, used = median_of(args.repeat, partial(via_memory, turns))
             full = f"{wall:.2f} s / {used:.2f} s"
         print(f"{size:>9}  {direct:>10.2f} s / {cpu:.2f} s  {full:>30}")
+
+
+def timed_summarize(turns: list[tuple[str, str]]) -> tuple[float, float]:
+    """Wall and CPU seconds for `summarize()` over these turns."""
+    started, cpu = time.perf_counter(), time.process_time()
+    summarize(turns)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+def median_of(runs: int, measure: Callable[[], tuple[float, float]]) -> tuple[float, float]:
+    """The median wall and CPU seconds of `runs` measurements."""
+    figures = [measure() for _ in range(max(1, runs))]
+    return statistics.median(w for w, _ in figures), statistics.median(c for _, c in figures)
 
 
 if __name__ == "__main__":

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 
 from memlab.llm.offline.clauses import bounded, clip_read
 from memlab.llm.offline.decide import decide_ops
@@ -33,54 +35,128 @@ _CHATTER = re.compile(
 _ROLE_PREFIX = re.compile(r"^(user|assistant)\s*:\s*", re.I)
 
 
-@dataclass(frozen=True)
-class _Sentence:
-    text: str  # as it appears in the summary, with its "User: " / "Assistant: " label
-    body: str  # without the label
-    role: str
-    facts: tuple[Fact, ...]
-    stems: tuple[str, ...]
-
-
 # A fact about the user needs the subject "User" in a clause, and only these words (whole,
 # in any case, as the rewriting patterns read them) become it: "I", "we", "my", "our", "im",
 # "ive", "call me", or "user" itself. A sentence without any says no fact, and is not read.
 _MAY_SAY_FACT = re.compile(r"\b(?:i|we|my|our|im|ive|call|user)\b", re.I)
 
 
+@dataclass(frozen=True)
+class _Sentence:
+    text: str  # as it appears in the summary, with its "User: " / "Assistant: " label
+    body: str  # without the label
+    role: str
+    stems: tuple[str, ...]
+
+    @property
+    def may_state_facts(self) -> bool:
+        return self.role == "user" and _MAY_SAY_FACT.search(self.body) is not None
+
+    @cached_property
+    def facts(self) -> tuple[Fact, ...]:
+        # Read on first use: reading facts is most of what a sentence costs, and only the
+        # sentences that may make the summary are read (`_best`).
+        return tuple(extract_facts([("s", "user", self.body)])) if self.may_state_facts else ()
+
+
 def _sentence(labelled: str) -> _Sentence:
     prefix = _ROLE_PREFIX.match(labelled)
     role = prefix.group(1).lower() if prefix else "user"
     body = labelled[prefix.end() :] if prefix else labelled
-    facts = (
-        tuple(extract_facts([("s", "user", body)]))
-        if role == "user" and _MAY_SAY_FACT.search(body)
-        else ()
-    )
-    return _Sentence(labelled, body, role, facts, tuple(content_stems(body)))
+    return _Sentence(labelled, body, role, tuple(content_stems(body)))
 
 
-def _salience(item: _Sentence, idf: dict[str, float], top: float) -> float:
-    # Facts about the user come first, then dates, numbers and names; TF-IDF weight (scaled
-    # to at most 1) only orders sentences that tie on those.
+_MOST_FACTS = 3
+"""Facts past this many in one sentence add nothing to its salience, so a sentence's score
+has a bound before its facts are read (sentences of the bundled dataset state at most 2)."""
+
+
+@dataclass(frozen=True)
+class _Traits:
+    """What a sentence's salience reads besides its facts (found once, scored twice)."""
+
+    weight: float  # TF-IDF weight, scaled to at most 1
+    dated: float
+    named: float
+    question: bool
+    chatter: bool
+    few_stems: bool
+    factor: float  # role
+
+
+def _traits(item: _Sentence, idf: dict[str, float], top: float) -> _Traits | None:
     if not item.stems:
-        return 0.0
+        return None
     counts = Counter(item.stems)
-    weight = sum(n * idf[s] for s, n in counts.items()) / math.sqrt(len(item.stems)) / top
-    weight += 4.0 + 0.5 * (len(item.facts) - 1) if item.facts else 0.0
     dated = may_say_date(item.body) and (DATE_RE.search(item.body) or re.search(r"\d", item.body))
-    weight += 1.0 if dated else 0.0
-    weight += min(1.0, 0.5 * len(_names(item.body)))
-    if item.body.rstrip().endswith("?"):
+    return _Traits(
+        weight=sum(n * idf[s] for s, n in counts.items()) / math.sqrt(len(item.stems)) / top,
+        dated=1.0 if dated else 0.0,
+        named=min(1.0, 0.5 * len(_names(item.body))),
+        question=item.body.rstrip().endswith("?"),
+        chatter=_CHATTER.match(item.body) is not None,
+        few_stems=len(counts) < 3,
+        factor=0.6 if item.role == "assistant" else 1.0,
+    )
+
+
+def _salience(traits: _Traits | None, facts: int) -> float:
+    # Facts about the user come first, then dates, numbers and names; TF-IDF weight (scaled
+    # to at most 1) only orders sentences that tie on those. `facts` is how many the sentence
+    # states (or may state, for a bound): the score never falls as it grows.
+    if traits is None:
+        return 0.0
+    weight = traits.weight
+    weight += 4.0 + 0.5 * (min(facts, _MOST_FACTS) - 1) if facts else 0.0
+    weight += traits.dated
+    weight += traits.named
+    if traits.question:
         weight *= 0.3  # questions ask for information, they rarely carry it
-    if _CHATTER.match(item.body) and not item.facts:
+    if traits.chatter and not facts:
         weight *= 0.2
-    if len(set(item.stems)) < 3 and not item.facts:
+    if traits.few_stems and not facts:
         weight *= 0.3
-    return weight * (0.6 if item.role == "assistant" else 1.0)
+    return weight * traits.factor
 
 
 _NO_FACT_MAX = 3.0 + 1e-9  # the most a sentence without facts scores, with rounding room
+
+
+def _best(
+    pool: Sequence[_Sentence], score: Callable[[_Sentence, int], float], limit: int
+) -> list[int]:
+    """Positions of the (at most) `limit` best sentences scoring above 0, best first.
+
+    Ties go to the earlier sentence. Best first over bounds: each sentence enters with a bound
+    on its score (`_NO_FACT_MAX` without facts, its score with `_MOST_FACTS` facts when it
+    may state some) and is scored exactly, reading its facts, only when its bound is the
+    highest left. Every bound is at least the score, so a scored sentence taken from the top
+    beats or ties every one left; at 100k messages a few hundred of some 30k sentences that
+    may state facts are read.
+    """
+    heap = [
+        (
+            -(
+                max(_NO_FACT_MAX, score(item, _MOST_FACTS))
+                if item.may_state_facts
+                else _NO_FACT_MAX
+            ),
+            i,
+            False,
+        )
+        for i, item in enumerate(pool)
+    ]
+    heapq.heapify(heap)
+    out: list[int] = []
+    while heap and len(out) < limit:
+        negated, i, exact = heapq.heappop(heap)
+        if not exact:
+            heapq.heappush(heap, (-score(pool[i], len(pool[i].facts)), i, True))
+        elif negated < 0:
+            out.append(i)
+        else:
+            break  # this and every one left scores 0
+    return out
 
 
 def _names(text: str) -> list[str]:
@@ -182,17 +258,16 @@ def _summarize(
         default=1.0,
     )
 
-    # Previous sentences already had their chance; what is new wins close calls.
-    def score(item: _Sentence) -> float:
-        return _salience(item, idf, top or 1.0) * (0.8 if item.text in from_before else 1.0)
+    found: dict[int, _Traits | None] = {}  # by id(): a sentence is scored at most twice
 
-    # A sentence without facts scores at most 3 (TF-IDF weight up to 1, a date, names); when
-    # enough sentences with facts score more, the others cannot be chosen and are not scored.
-    scores = [score(item) if item.facts else 0.0 for item in kept]
-    if sum(x > _NO_FACT_MAX for x in scores) < max_sentences:
-        scores = [x if item.facts else score(item) for x, item in zip(scores, kept, strict=True)]
-    ranked = sorted(range(len(kept)), key=lambda i: (-scores[i], i))
-    chosen = sorted(i for i in ranked[:max_sentences] if scores[i] > 0)
+    # Previous sentences already had their chance; what is new wins close calls.
+    def score(item: _Sentence, facts: int) -> float:
+        key = id(item)
+        if key not in found:
+            found[key] = _traits(item, idf, top or 1.0)
+        return _salience(found[key], facts) * (0.8 if item.text in from_before else 1.0)
+
+    chosen = sorted(_best(kept, score, max_sentences))
     summary = " ".join(kept[i].text for i in chosen)
     topics: list[str] = []
     for i in chosen:

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import gc
+import json
+import math
 import re
+from collections import Counter
 from datetime import datetime
+from pathlib import Path
 
 from memlab.llm.offline.dates import resolve_dates
 from memlab.llm.offline.extract import extract_facts
-from memlab.llm.offline.summary import _sentence, summarize
+from memlab.llm.offline.summary import (
+    _MOST_FACTS,
+    _best,
+    _salience,
+    _Sentence,
+    _sentence,
+    _sentences,
+    _traits,
+    summarize,
+)
 from memlab.llm.offline.text import split_sentences
 
 _SUNDAY = "Funny thing, I spent most of Sunday on the sofa under a blanket."
@@ -134,3 +147,41 @@ def test_floating_rules_still_read_in_other_cases() -> None:
     assert facts == ["User is married to Lena."]
     facts = [f.text for f in extract_facts([("m", "user", "I got a JOB offer at Shopify.")])]
     assert facts == ["User works at Shopify."]
+
+
+def _bundled_sentences(conversations: int) -> list[_Sentence]:
+    path = Path(__file__).resolve().parents[3] / "datasets" / "memlab-synthetic-v1.jsonl"
+    pool: list[_Sentence] = []
+    for line in path.read_text(encoding="utf-8").splitlines()[1 : conversations + 1]:
+        record = json.loads(line)
+        user = record["participants"][0]["name"]
+        for session in record["sessions"]:
+            for turn in session["turns"]:
+                role = "User" if turn["speaker"] == user else "Assistant"
+                pool.extend(_sentence(f"{role}: {s}") for s in _sentences(turn["text"]))
+    return pool
+
+
+def test_best_first_ranking_is_the_ranking_of_every_score() -> None:
+    # `_best` reads facts only where a bound says a sentence may rank: it must choose what
+    # scoring every sentence chooses, ties to the earlier one, at every summary length.
+    pool = _bundled_sentences(6)
+    df = Counter(s for item in pool for s in set(item.stems))
+    idf = {s: math.log((len(pool) + 1) / (n + 0.5)) for s, n in df.items()}
+    top = max(
+        sum(idf[s] for s in item.stems) / math.sqrt(len(item.stems)) for item in pool if item.stems
+    )
+
+    def score(item: _Sentence, facts: int) -> float:
+        return _salience(_traits(item, idf, top), facts)
+
+    chosen = {limit: _best(pool, score, limit) for limit in (1, 3, 6, 20)}
+    read = sum("facts" in vars(item) for item in pool)
+    may = sum(item.may_state_facts for item in pool)
+    exact = [score(item, len(item.facts)) for item in pool]
+    ranked = sorted(range(len(pool)), key=lambda i: (-exact[i], i))
+    for limit, got in chosen.items():
+        assert got == [i for i in ranked[:limit] if exact[i] > 0]
+    assert len(chosen[20]) == 20
+    assert read < may  # the bound spared some reading
+    assert max(len(item.facts) for item in pool) <= _MOST_FACTS  # the cap changed no score here
