@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
+from pydantic import BaseModel
 
 from memlab.schema import Message, Run, SessionSummary, ToolCall, UserMemory
 
@@ -76,13 +77,33 @@ def memory_from_row(row: Sequence[Any]) -> UserMemory:
 _MESSAGE_FIELDS = frozenset(
     ("id", "role", "content", "created_at", "name", "tool_call_id", "tool_calls", "from_history")
 )
-_DIRECT = (
-    set(Message.model_fields) == _MESSAGE_FIELDS
-    and Message.model_config.get("extra") != "allow"
-    and not Message.__private_attributes__
-)
+_Model = TypeVar("_Model", bound=BaseModel)
 _new = object.__new__
 _set = object.__setattr__
+
+
+def _fills_directly(model: type[BaseModel], fields: frozenset[str]) -> bool:
+    # Filling `__dict__` is what `model_construct` does, minus its checks: right only while
+    # `fields` are all the model's fields and it keeps no extra or private attributes.
+    return (
+        set(model.model_fields) == fields
+        and model.model_config.get("extra") != "allow"
+        and not model.__private_attributes__
+    )
+
+
+def _construct(model: type[_Model], fields: dict[str, Any], direct: bool) -> _Model:
+    if not direct:
+        return model.model_construct(**fields)
+    built: _Model = _new(model)
+    _set(built, "__dict__", fields)
+    _set(built, "__pydantic_fields_set__", set(fields))
+    _set(built, "__pydantic_extra__", None)
+    _set(built, "__pydantic_private__", None)
+    return built
+
+
+_DIRECT = _fills_directly(Message, _MESSAGE_FIELDS)
 
 
 def message_from_row(row: Sequence[Any]) -> Message:
@@ -102,24 +123,13 @@ def message_from_row(row: Sequence[Any]) -> Message:
         else [ToolCall.model_validate(c) for c in json.loads(tool_calls)],
         "from_history": from_history,
     }
-    if not _DIRECT:
-        return Message.model_construct(**fields)
-    message: Message = _new(Message)
-    _set(message, "__dict__", fields)
-    _set(message, "__pydantic_fields_set__", set(_MESSAGE_FIELDS))
-    _set(message, "__pydantic_extra__", None)
-    _set(message, "__pydantic_private__", None)
-    return message
+    return _construct(Message, fields, _DIRECT)
 
 
 # Likewise for a run: while `Run` has exactly these fields, one read back is built directly (a
 # 100k-message session has 50k runs; validating each again cost a tenth of reading them).
 _RUN_FIELDS = frozenset(("run_id", "session_id", "user_id", "messages", "created_at", "status"))
-_DIRECT_RUN = (
-    set(Run.model_fields) == _RUN_FIELDS
-    and Run.model_config.get("extra") != "allow"
-    and not Run.__private_attributes__
-)
+_DIRECT_RUN = _fills_directly(Run, _RUN_FIELDS)
 
 
 def run_from_row(row: Sequence[Any], user_id: str, messages: list[Message]) -> Run:
@@ -133,14 +143,7 @@ def run_from_row(row: Sequence[Any], user_id: str, messages: list[Message]) -> R
         "created_at": _aware(created),
         "status": status,
     }
-    if not _DIRECT_RUN:
-        return Run.model_construct(**fields)
-    run: Run = _new(Run)
-    _set(run, "__dict__", fields)
-    _set(run, "__pydantic_fields_set__", set(_RUN_FIELDS))
-    _set(run, "__pydantic_extra__", None)
-    _set(run, "__pydantic_private__", None)
-    return run
+    return _construct(Run, fields, _DIRECT_RUN)
 
 
 def summary_from_row(row: Sequence[Any]) -> SessionSummary:
