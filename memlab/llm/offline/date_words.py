@@ -33,63 +33,38 @@ _MONTH_WORDS = (
 )
 _UNIT_WORDS = "day days week weeks month months year years"
 _SEASON_WORDS = "spring summer autumn fall winter"
-RULE_KEYS: list[frozenset[str]] = [
-    word_set(words)
-    for words in (
-        "day yesterday",
-        "day tomorrow",
-        "yesterday night",
-        "tomorrow",
-        "today tonight morning afternoon evening",
-        "year years",
-        "weekend",
-        "weekend",
-        "week",
-        "month",
-        "year",
-        _UNIT_WORDS,
-        _UNIT_WORDS,
-        _UNIT_WORDS,
-        _WEEKDAY_WORDS,
-        _WEEKDAY_WORDS,
-        _WEEKDAY_WORDS,
-        _SEASON_WORDS,
-        _SEASON_WORDS,
-        _MONTH_WORDS,
-        _MONTH_WORDS,
-        _MONTH_WORDS,
-    )
-]
-"""Per rule of `memlab.llm.offline.dates`, in order: words one of which every match holds."""
 DIGIT_KEY = "0"
 """In `RULE_ALSO`, "some digit": no run of `LETTERS`, so it clashes with no word."""
-RULE_ALSO: list[frozenset[str]] = [
-    word_set(words)
-    for words in (
-        "before",
-        "after",
-        "",
-        "",
-        "",
-        "new",
-        "last next this",
-        "the",
-        "last past previous next this",
-        "last past previous next this",
-        "last past previous next this",
-        "ago",
-        "now",
-        "in",
-        "last",
-        "next",
-        "",
-        "last next this",
-        "the",
-        DIGIT_KEY,
-        DIGIT_KEY,
-        "in since from until till by before after during next last this",
-    )
-]
+_IN = "in since from until till by before after during next last this"
+# Per rule of `memlab.llm.offline.dates`, in order, one line each: words one of which every
+# match holds, and a second list every match also holds a word of (empty: none).
+_RULE_LISTS: tuple[tuple[str, str], ...] = (
+    ("day yesterday", "before"),  # the day before yesterday
+    ("day tomorrow", "after"),  # the day after tomorrow
+    ("yesterday night", ""),  # yesterday, last night (morning ...)
+    ("tomorrow", ""),  # tomorrow (morning ...)
+    ("today tonight morning afternoon evening", ""),  # today, this morning
+    ("year years", "new"),  # New Year's Day
+    ("weekend", "last next this"),  # last weekend
+    ("weekend", "the"),  # over the weekend
+    ("week", "last past previous next this"),  # last week
+    ("month", "last past previous next this"),  # last month
+    ("year", "last past previous next this"),  # last year
+    (_UNIT_WORDS, "ago"),  # two days ago
+    (_UNIT_WORDS, "now"),  # 3 months from now
+    (_UNIT_WORDS, "in"),  # in 2 weeks
+    (_WEEKDAY_WORDS, "last"),  # last Tuesday
+    (_WEEKDAY_WORDS, "next"),  # next Friday
+    (_WEEKDAY_WORDS, ""),  # (on) Sunday (night)
+    (_SEASON_WORDS, "last next this"),  # last summer
+    (_SEASON_WORDS, "the"),  # in the fall
+    (_MONTH_WORDS, DIGIT_KEY),  # the 3rd of March
+    (_MONTH_WORDS, DIGIT_KEY),  # May 7th
+    (_MONTH_WORDS, _IN),  # since June
+)
+RULE_KEYS: list[frozenset[str]] = [word_set(keys) for keys, _ in _RULE_LISTS]
+"""Per rule, in order: words one of which every match holds."""
+RULE_ALSO: list[frozenset[str]] = [word_set(also) for _, also in _RULE_LISTS]
 """Per rule, a second list every match also holds a word of (empty: none): "rained for 5 days"
 holds a unit but not the "ago", "now" or "in" of the rules that read units."""
 _DIGIT = re.compile(r"\d")
