@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from memlab.llm.offline.text import fold_case
+from memlab.llm.offline.text import fold_case, holds_any
 from memlab.llm.offline.vocab import (
     ED_BASE_VERBS,
     IRREGULAR_THIRD_PERSON,
@@ -180,10 +180,6 @@ if _PRONOUNS["first"][2] != r"\b(?:me|us|Me)\b":  # the object words above are t
     raise AssertionError("update _PERSON_WORDS with _PRONOUNS")
 
 
-def _holds(text: str, words: tuple[str, ...]) -> bool:
-    return any(word in text for word in words)
-
-
 def rewrite_to_user(clause: str, person: Literal["first", "second"]) -> str:
     """Rewrite the speaker (first person) or the addressee (second person) as "User"."""
     subject, possessive, reflexive, owned, obj = _PERSON_PATTERNS[person]
@@ -199,13 +195,13 @@ def rewrite_to_user(clause: str, person: Literal["first", "second"]) -> str:
     first = _USER.search(t)
     if first:
         t = t[: first.end()] + _SHARED_AND.sub(r"\1 User ", t[first.end() :])
-    if _holds(fold_case(t), possessives):
+    if holds_any(fold_case(t), possessives):
         t = possessive.sub("User's", t)
-    if _holds(fold_case(t), reflexives):
+    if holds_any(fold_case(t), reflexives):
         t = reflexive.sub("themselves", t)
-    if _holds(fold_case(t), owns):
+    if holds_any(fold_case(t), owns):
         t = owned.sub("theirs", t)
-    return obj.sub("them", t) if _holds(t, objects) else t
+    return obj.sub("them", t) if holds_any(t, objects) else t
 
 
 HYPOTHETICAL_RE = re.compile(
@@ -217,10 +213,10 @@ _HYPOTHETICAL_HINTS = ("if", "unless", "whether", "wish", "imagine", "suppose", 
 
 def is_hypothetical(clause: str) -> bool:
     """Whether `HYPOTHETICAL_RE` matches `clause`; most clauses hold none of its words."""
-    folded = fold_case(clause)
-    if not any(hint in folded for hint in _HYPOTHETICAL_HINTS):
-        return False
-    return HYPOTHETICAL_RE.search(clause) is not None
+    return (
+        holds_any(fold_case(clause), _HYPOTHETICAL_HINTS)
+        and HYPOTHETICAL_RE.search(clause) is not None
+    )
 
 
 QUESTION_START_RE = re.compile(

@@ -35,6 +35,7 @@ from memlab.llm.offline.text import (
     DATE_RE,
     content_stems,
     fold_case,
+    holds_any,
     may_say_date,
     split_sentences,
     stem_word,
@@ -130,8 +131,7 @@ _COUPLE = re.compile(
 def _clauses(sentence: str, person: Person) -> list[str]:
     # "Lena and I got married": a name (or "my wife") before "and I" is a subject, not a
     # clause of its own.
-    folded = fold_case(sentence)
-    if not any(hint in folded for hint in _SPLIT_HINTS):
+    if not holds_any(fold_case(sentence), _SPLIT_HINTS):
         return [sentence]
     out: list[str] = []
     for piece in _SPLIT[person].split(sentence):

@@ -18,6 +18,7 @@ from memlab.llm.offline.ruleset import RETRACTION_RULES, SLOT_RULES, STRICT_PREF
 from memlab.llm.offline.text import (
     DATE_RE,
     fold_case,
+    holds_any,
     may_say_date,
     tokenize_words,
 )
@@ -114,7 +115,7 @@ def apply_rules(rules: Sequence[Rule], text: str, ctx: ReadContext) -> list[Slot
                 continue
             if rule.words:
                 folded = fold_case(text) if folded is None else folded
-                if not any(word in folded for word in rule.words):
+                if not holds_any(folded, rule.words):
                     continue
         found: Iterable[re.Match[str] | None]
         if starts is None or rule.mode == "floating":

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 
 __all__ = [
     "DATE_RE",
@@ -19,6 +20,7 @@ __all__ = [
     "content_stems",
     "fold_case",
     "fold_letters",
+    "holds_any",
     "may_say_date",
     "normalize_answer",
     "split_sentences",
@@ -135,6 +137,15 @@ def fold_case(text: str) -> str:
     "thi̇rd" (a dotted i of two characters): keys no word list holds.
     """
     return text.lower() if text.isascii() else text.translate(_REGEX_FOLDS).lower()
+
+
+def holds_any(text: str, words: Iterable[str]) -> bool:
+    """Whether `text` holds one of `words` anywhere.
+
+    The cheap test before a pattern every match of which holds one of them; pass
+    `fold_case(text)` for a case-insensitive pattern.
+    """
+    return any(word in text for word in words)
 
 
 def tokenize_words(text: str) -> list[str]:
